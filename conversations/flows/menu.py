@@ -1,0 +1,76 @@
+"""The main menu: every capability of the product, reachable from anywhere by "menu"."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from conversations.i18n import N_
+from conversations.messages import Choice, Reply
+from conversations.turn import Turn
+
+MenuHandler = Callable[[Turn], Awaitable[list[Reply]]]
+
+MENU_ITEMS: tuple[tuple[str, str], ...] = (
+    ("menu:register", N_("📝 Register as a producer")),
+    ("menu:dossier", N_("📂 My dossier")),
+    ("menu:ask", N_("❓ Ask about OCOP")),
+    ("menu:quiz", N_("🧠 Self-quiz")),
+    ("menu:reminders", N_("⏰ Deadlines & reminders")),
+    ("menu:settings", N_("⚙️ Language / Ngôn ngữ")),
+)
+"""(value, label msgid) of each main-menu entry, in the order shown."""
+
+
+def menu_choices(turn: Turn) -> tuple[Choice, ...]:
+    """The main-menu choices in the user's language."""
+    return tuple(Choice(turn.t(label), value) for value, label in MENU_ITEMS)
+
+
+def menu_reply(turn: Turn, *, greeting: bool = False, lead: str = "") -> Reply:
+    """The main menu as one reply, optionally after a greeting or a lead sentence."""
+    text = turn.t.render("menu.j2", greeting=greeting, name=turn.user.display_name)
+    if lead:
+        text = f"{lead}\n\n{text}"
+    return Reply(text, choices=menu_choices(turn))
+
+
+def not_built(turn: Turn, what: str) -> list[Reply]:
+    """An honest answer for a capability that is planned but not built yet."""
+    text = turn.t(
+        "“{what}” is not ready yet; it is being built. Meanwhile you can ask me any question "
+        "about OCOP.",
+        what=turn.t(what),
+    )
+    return [menu_reply(turn, lead=text)]
+
+
+async def ask_prompt(turn: Turn) -> list[Reply]:
+    """Invite a free-text question about OCOP."""
+    return [
+        Reply(
+            turn.t(
+                "Type your question about OCOP, for example: “hồ sơ OCOP gồm những gì?” "
+                "or “3 sao cần bao nhiêu điểm?”. Diacritics are optional."
+            )
+        )
+    ]
+
+
+async def quiz_placeholder(turn: Turn) -> list[Reply]:
+    """The self-quiz is not built yet."""
+    return not_built(turn, N_("🧠 Self-quiz"))
+
+
+async def reminders_placeholder(turn: Turn) -> list[Reply]:
+    """Deadlines and reminders are not built yet."""
+    return not_built(turn, N_("⏰ Deadlines & reminders"))
+
+
+async def register_placeholder(turn: Turn) -> list[Reply]:
+    """Registration is not built yet."""
+    return not_built(turn, N_("📝 Register as a producer"))
+
+
+async def dossier_placeholder(turn: Turn) -> list[Reply]:
+    """The dossier checklist is not built yet."""
+    return not_built(turn, N_("📂 My dossier"))

@@ -1,0 +1,83 @@
+"""Channel-neutral messages: what arrives (`Incoming`) and what the bot answers (`Reply`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+MAX_TEXT = 4000
+"""Longest text the engine accepts from a user; longer input is refused politely."""
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A phone number shared through the channel's own contact button."""
+
+    phone: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A photo or document sent by or to a user: a channel file reference plus metadata."""
+
+    kind: Literal["photo", "document"]
+    file_ref: str
+    mime_type: str = ""
+    size: int = 0
+    file_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One inbound event from any channel, already translated by its adapter."""
+
+    channel: str
+    user_key: str
+    message_id: str
+    text: str | None = None
+    action: str | None = None
+    contact: Contact | None = None
+    attachment: Attachment | None = None
+    locale_hint: str | None = None
+    display_name: str = ""
+    unsupported: bool = False
+    """True when the channel got something the bot cannot read yet (sticker, voice note)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One option offered to the user: a button where the channel has them, a numbered line else."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    """A quiz question that channels with native quiz polls may render as one."""
+
+    question: str
+    options: tuple[str, ...]
+    correct: tuple[int, ...]
+    explanation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message for the user; flows return these and never send anything themselves."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    request_contact: bool = False
+    poll: Poll | None = None
+    attachment: Attachment | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def numbered(self) -> str:
+        """The text with each choice as a numbered line, for channels without buttons."""
+        if not self.choices:
+            return self.text
+        lines = [self.text, ""]
+        lines += [f"{i}. {c.label}" for i, c in enumerate(self.choices, start=1)]
+        return "\n".join(lines)

@@ -1,0 +1,207 @@
+"""Where one message goes: global words, the active flow's step, a chosen option, or the FAQ."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+
+from conversations.flows import base
+from conversations.flows.base import Flow
+from conversations.flows.menu import menu_reply
+from conversations.messages import MAX_TEXT, Choice, Reply
+from conversations.models import IDLE
+from conversations.turn import Answer, Turn
+from conversations.words import global_command, match_choice
+
+log = logging.getLogger(__name__)
+
+ActionHandler = Callable[[Turn, str], Awaitable[list[Reply]]]
+TextHandler = Callable[[Turn, str], Awaitable[list[Reply]]]
+
+INTERLUDES = frozenset({"language"})
+"""Flows that pause the active flow and resume it when they end."""
+
+
+class Router:
+    """Routes a `Turn` to the code that answers it; built once with every flow and handler."""
+
+    def __init__(
+        self,
+        flows: Mapping[str, Flow],
+        actions: Mapping[str, ActionHandler],
+        free_text: TextHandler,
+    ) -> None:
+        self.flows = dict(flows)
+        self.actions = dict(actions)
+        self.free_text = free_text
+
+    async def route(self, turn: Turn) -> list[Reply]:
+        """Answer one message; the turn's conversation is updated in place."""
+        incoming = turn.incoming
+        if incoming.unsupported:
+            return [self._again(turn, turn.t("Sorry, I can't read this kind of message yet."))]
+        text = (incoming.text or "").strip()
+        if len(text) > MAX_TEXT:
+            return [
+                self._again(
+                    turn,
+                    turn.t(
+                        "That message is too long for me (over {n} characters). "
+                        "Please send a shorter one.",
+                        n=turn.t.number(MAX_TEXT),
+                    ),
+                )
+            ]
+        if not (text or incoming.action or incoming.contact or incoming.attachment):
+            return [self._again(turn, turn.t("I received an empty message. Please type again."))]
+
+        command = global_command(text) if text else None
+        if incoming.action and incoming.action.startswith("g:"):
+            command = incoming.action[2:]
+        if command:
+            return await self._global(turn, command)
+
+        choice: str | None = None
+        if incoming.action is not None:
+            choice = self._offered(turn, incoming.action)
+            if choice is None:
+                return [
+                    self._again(
+                        turn,
+                        turn.t(
+                            "That button belongs to an older message, so I ignored it. "
+                            "Here is where we are now:"
+                        ),
+                    )
+                ]
+        elif text:
+            choice = match_choice(text, turn.conv.choices)
+
+        flow, step = self._active(turn)
+        if flow and step:
+            answer = Answer(text, choice, incoming.contact, incoming.attachment)
+            result = await base.advance(flow, turn, step, answer)
+            if isinstance(result, str):
+                return [self._again(turn, result)]
+            return await self._after(turn, flow, result)
+        if choice is not None:
+            return await self._action(turn, choice)
+        if incoming.contact or incoming.attachment:
+            return [
+                menu_reply(
+                    turn,
+                    lead=turn.t(
+                        "Thank you. I only need files or contacts during a step that asks for them."
+                    ),
+                )
+            ]
+        return await self.free_text(turn, text)
+
+    def _offered(self, turn: Turn, action: str) -> str | None:
+        values = {value for _, value in turn.conv.choices}
+        return action if action in values else None
+
+    def _active(self, turn: Turn) -> tuple[Flow | None, str | None]:
+        name, _, step = turn.conv.state.partition(":")
+        flow = self.flows.get(name)
+        if flow is None or not flow.has(step):
+            if turn.conv.state != IDLE:
+                log.warning("unknown state %r; back to idle", turn.conv.state)
+                base.leave(turn)
+            return None, None
+        return flow, step
+
+    def _again(self, turn: Turn, text: str) -> Reply:
+        """`text`, with the choices currently on offer repeated so a button is at hand."""
+        return Reply(
+            text, choices=tuple(Choice(label, value) for label, value in turn.conv.choices)
+        )
+
+    async def start(
+        self, turn: Turn, name: str, form: dict[str, object] | None = None
+    ) -> list[Reply]:
+        """Start flow `name`, resuming it if the user paused it earlier."""
+        flow = self.flows[name]
+        paused = turn.conv.data.get("paused", {}).pop(name, None)
+        if paused and form is None:
+            turn.conv.data["form"] = paused["form"]
+            turn.conv.data["history"] = paused["history"]
+            lead = Reply(turn.t("Welcome back! Let's continue where you left off."))
+            return [lead, *await base.goto(flow, turn, paused["step"])]
+        return await base.enter(flow, turn, form=form)
+
+    def pause(self, turn: Turn) -> None:
+        """Put the active flow aside, keeping what the user typed, and go idle."""
+        flow, step = self._active(turn)
+        if flow and step and flow.name not in INTERLUDES:
+            turn.conv.data.setdefault("paused", {})[flow.name] = {
+                "step": step,
+                "form": turn.conv.data.get("form", {}),
+                "history": turn.conv.data.get("history", []),
+            }
+        base.leave(turn)
+
+    async def _after(self, turn: Turn, flow: Flow, replies: list[Reply]) -> list[Reply]:
+        """After a step: an ended interlude resumes the paused flow; an ended flow, the menu."""
+        if turn.conv.state != IDLE:
+            return replies
+        if flow.name in INTERLUDES:
+            paused = turn.conv.data.get("paused", {})
+            if paused:
+                name = next(reversed(paused))
+                return replies + await self.start(turn, name)
+        if not any(r.choices for r in replies):
+            replies.append(menu_reply(turn))
+        return replies
+
+    async def _action(self, turn: Turn, value: str) -> list[Reply]:
+        prefix = value.split(":", 1)[0]
+        handler = self.actions.get(prefix)
+        if handler is None:
+            return [self._again(turn, turn.t("Sorry, I did not understand that choice."))]
+        return await handler(turn, value)
+
+    async def _global(self, turn: Turn, command: str) -> list[Reply]:
+        flow, step = self._active(turn)
+        if command == "menu":
+            self.pause(turn)
+            return [menu_reply(turn, greeting=True)]
+        if command == "cancel":
+            if flow is None:
+                return [menu_reply(turn, lead=turn.t("There is nothing to cancel."))]
+            if flow.on_cancel:
+                await flow.on_cancel(turn)
+            base.leave(turn)
+            turn.conv.data.get("paused", {}).pop(flow.name, None)
+            return [menu_reply(turn, lead=turn.t("Cancelled. Nothing from that step was saved."))]
+        if command == "back":
+            if flow is None:
+                return [menu_reply(turn)]
+            replies = await base.back(flow, turn)
+            if replies is None:
+                return [
+                    self._again(
+                        turn,
+                        turn.t(
+                            "This is the first step. Type “hủy” to stop, or answer the question."
+                        ),
+                    )
+                ]
+            return replies
+        if command == "skip":
+            if flow is None or step is None:
+                return [menu_reply(turn)]
+            replies = await base.skip(flow, turn, step)
+            if replies is None:
+                return [
+                    self._again(turn, turn.t("This question is needed, so it can't be skipped."))
+                ]
+            return replies
+        if command == "language":
+            self.pause(turn)
+            return await self.start(turn, "language")
+        hint = turn.t("We are in the middle of a step; answer it to continue.") if flow else ""
+        text = turn.t.render("help.j2", step_hint=hint)
+        if flow:
+            return [self._again(turn, text)]
+        return [menu_reply(turn, lead=text)]

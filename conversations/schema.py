@@ -1,0 +1,13 @@
+"""Every table of the domain model, gathered for migrations and tests."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+from sqlmodel import SQLModel
+
+
+def metadata() -> MetaData:
+    """The metadata with every table module imported."""
+    import conversations.models  # noqa: F401
+
+    return SQLModel.metadata

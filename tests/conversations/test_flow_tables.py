@@ -1,0 +1,49 @@
+"""Every flow's transition table is valid and its Mermaid diagram beside it is current."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import conversations.flows
+from conversations.flows.base import END, Flow, Go, Step
+
+FLOW_MODULES = [
+    m.name
+    for m in pkgutil.iter_modules(conversations.flows.__path__)
+    if hasattr(importlib.import_module(f"conversations.flows.{m.name}"), "FLOW")
+]
+
+
+@pytest.mark.parametrize("module", FLOW_MODULES)
+def test_mermaid_diagram_matches_table(module: str) -> None:
+    mod = importlib.import_module(f"conversations.flows.{module}")
+    flow: Flow = mod.FLOW
+    diagram = Path(mod.__file__).with_suffix(".mmd")
+    assert diagram.exists(), f"write {diagram.name}: ocop-bot flows diagram {flow.name}"
+    assert diagram.read_text(encoding="utf-8") == flow.mermaid()
+
+
+@pytest.mark.parametrize("module", FLOW_MODULES)
+def test_steps_have_one_sentence_docstrings(module: str) -> None:
+    flow: Flow = importlib.import_module(f"conversations.flows.{module}").FLOW
+    for step in flow.steps:
+        for fn in (step.ask, step.accept):
+            doc = (fn.__doc__ or "").strip()
+            assert doc and "\n" not in doc, f"{flow.name}:{step.name} {fn.__name__}"
+
+
+def test_table_rejects_unknown_targets() -> None:
+    async def ask(turn):  # type: ignore[no-untyped-def]
+        return []
+
+    async def accept(turn, answer):  # type: ignore[no-untyped-def]
+        return Go(END)
+
+    with pytest.raises(ValueError, match="unknown step"):
+        Flow("x", (Step("a", ask, accept),), {"a": ("b",)})
+    with pytest.raises(ValueError, match="differ"):
+        Flow("x", (Step("a", ask, accept),), {"a": (END,), "b": (END,)})
