@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     default_locale: Literal["vi", "en"] = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    ocop_secret_key: str = ""
+    """Signs web cookies (OCOP_SECRET_KEY); empty means one is generated and kept under var/."""
+
+    telegram_bot_token: str = ""
+    telegram_api_base_url: str = "https://api.telegram.org"
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: str = ""
 
     @field_validator("database_url")
     @classmethod

@@ -54,3 +54,14 @@ async def set_locale(session: AsyncSession, channel: str, external_id: str, loca
     user.locale = locale
     user.locale_chosen = True
     session.add(user)
+
+
+async def set_reachable(
+    session: AsyncSession, channel: str, external_id: str, reachable: bool
+) -> None:
+    """Record whether the channel can still deliver to this user (False after a block)."""
+    query = select(User).where(User.channel == channel, User.external_id == external_id)
+    user = (await session.exec(query)).first()
+    if user is not None and user.reachable != reachable:
+        user.reachable = reachable
+        session.add(user)

@@ -1,0 +1,39 @@
+"""Tables that channels keep beside the dialogue: native polls sent, and the web chat's messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from conversations.clock import utcnow
+
+
+class SentPoll(SQLModel, table=True):
+    """A native quiz poll sent on a channel, with the choice value behind each option."""
+
+    __tablename__ = "sent_polls"
+
+    channel: str = Field(primary_key=True, max_length=16)
+    poll_id: str = Field(primary_key=True, max_length=128)
+    user_key: str = Field(max_length=128, index=True)
+    values: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class WebMessage(SQLModel, table=True):
+    """One message shown in the web chat, kept so a reload shows the conversation again and
+    proactive messages (reminders, announcements, officer answers) can be fetched by the page."""
+
+    __tablename__ = "web_messages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_key: str = Field(max_length=128, index=True)
+    direction: str = Field(max_length=3)
+    """"in" (typed or tapped by the visitor) or "out" (from the bot)."""
+    text: str = ""
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    """For "out": choices [[label, value]], attachment, poll; for "in": the action tapped."""
+    created_at: datetime = Field(default_factory=utcnow, index=True)
