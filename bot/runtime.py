@@ -29,14 +29,16 @@ class Runtime:
 
 
 @asynccontextmanager
-async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+async def open_runtime(
+    settings: Settings, *, catalogs: Catalogs | None = None
+) -> AsyncIterator[Runtime]:
     """Open the database (upgrading its schema), load catalogs and knowledge, build the engine."""
     db = create_engine(settings.database_url)
     try:
         await upgrade(db)
         sessions = session_factory(db)
         services = Services(
-            catalogs=Catalogs(),
+            catalogs=catalogs or Catalogs(),
             knowledge=load_knowledge(),
             timezone=settings.zone,
             default_locale=settings.default_locale,

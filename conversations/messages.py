@@ -69,7 +69,8 @@ class Reply:
 
     text: str
     choices: tuple[Choice, ...] = ()
-    request_contact: bool = False
+    request_contact: str = ""
+    """When set, channels with a share-contact button show one with this label."""
     poll: Poll | None = None
     attachment: Attachment | None = None
     meta: dict[str, str] = field(default_factory=dict)
