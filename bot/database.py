@@ -24,6 +24,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         path = async_url.partition(":///")[2]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # One connection: writers queue on the pool (an asyncio wait) instead of sleeping in
+        # SQLite's busy handler, which costs up to 100 ms a retry under concurrency.
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
+        kwargs.setdefault("pool_timeout", 120)
         engine = create_async_engine(async_url, **kwargs)
         _tune_sqlite(engine)
         return engine

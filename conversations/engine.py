@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from conversations import users
 from conversations.i18n import pick_locale
 from conversations.locks import KeyedLocks
 from conversations.messages import Incoming, Reply
-from conversations.models import Conversation, ProcessedMessage
+from conversations.models import Conversation, ProcessedMessage, User
 from conversations.router import Router
 from conversations.services import Services
 from conversations.turn import Turn
 
 log = logging.getLogger(__name__)
+
+INBOUND_PRECISION = timedelta(minutes=1)
+"""How stale `User.last_inbound_at` may get before it is written again (it bounds the Zalo
+messaging window, counted in hours, so a minute is plenty and saves a write per message)."""
 
 
 class Engine:
@@ -49,32 +56,13 @@ class Engine:
     async def _handle(self, incoming: Incoming) -> list[Reply]:
         now = self.services.clock()
         async with self.sessions() as session, session.begin():
-            user = await users.get_or_create(
-                session,
-                incoming.channel,
-                incoming.user_key,
-                locale=pick_locale(incoming.locale_hint, self.services.default_locale),
-                name=incoming.display_name,
-                lock=True,
-            )
-            seen = await session.get(ProcessedMessage, (incoming.channel, incoming.message_id))
-            if seen is not None:
+            user, conv = await self._load(session, incoming)
+            if not await self._first_time(session, incoming, user.id):
                 return []
-            session.add(
-                ProcessedMessage(
-                    channel=incoming.channel,
-                    message_id=incoming.message_id,
-                    user_id=user.id,
-                    processed_at=now,
-                )
-            )
-            user.last_inbound_at = now
+            if user.last_inbound_at is None or now - user.last_inbound_at > INBOUND_PRECISION:
+                user.last_inbound_at = now
             if incoming.display_name and not user.display_name:
                 user.display_name = incoming.display_name[:200]
-            conv = await session.get(Conversation, user.id)
-            if conv is None:
-                conv = Conversation(user_id=user.id, data={}, choices=[])  # type: ignore[arg-type]
-                session.add(conv)
             turn = Turn(
                 session=session,
                 user=user,
@@ -92,3 +80,46 @@ class Engine:
             flag_modified(conv, "data")
             flag_modified(conv, "choices")
         return replies
+
+    async def _load(self, session: AsyncSession, incoming: Incoming) -> tuple[User, Conversation]:
+        """The user (created when new) and their conversation, both rows locked until commit.
+
+        Both rows are locked, not only the user's: after waiting for a lock PostgreSQL re-reads
+        the rows it locked, so the conversation state is the one the previous message saved.
+        """
+        query = (
+            select(User, Conversation)
+            .join(Conversation, Conversation.user_id == User.id)  # type: ignore[arg-type]
+            .where(User.channel == incoming.channel, User.external_id == incoming.user_key)
+            .with_for_update()
+        )
+        row = (await session.exec(query)).first()
+        if row is None:
+            await users.get_or_create(
+                session,
+                incoming.channel,
+                incoming.user_key,
+                locale=pick_locale(incoming.locale_hint, self.services.default_locale),
+                name=incoming.display_name,
+            )
+            row = (await session.exec(query)).one()
+        return row[0], row[1]
+
+    async def _first_time(
+        self, session: AsyncSession, incoming: Incoming, user_id: int | None
+    ) -> bool:
+        """Record the message id; False when it was already recorded (a duplicate)."""
+        insert = (
+            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        )
+        result = await session.exec(  # type: ignore[call-overload]
+            insert(ProcessedMessage)
+            .values(
+                channel=incoming.channel,
+                message_id=incoming.message_id,
+                user_id=user_id,
+                processed_at=self.services.clock(),
+            )
+            .on_conflict_do_nothing()
+        )
+        return bool(result.rowcount)

@@ -7,7 +7,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from conversations.clock import utcnow
-from conversations.models import User
+from conversations.models import IDLE, Conversation, User
 
 
 async def get_or_create(
@@ -19,7 +19,7 @@ async def get_or_create(
     name: str = "",
     lock: bool = False,
 ) -> User:
-    """The user for (channel, external id), created when new (safe under concurrency).
+    """The user for (channel, external id), created with an empty conversation when new.
 
     With `lock`, the row stays locked until the transaction ends (a row lock on PostgreSQL;
     SQLite's write transactions are already exclusive).
@@ -45,7 +45,13 @@ async def get_or_create(
         )
         .on_conflict_do_nothing()
     )
-    return (await session.exec(query)).one()
+    user = (await session.exec(query)).one()
+    await session.exec(  # type: ignore[call-overload]
+        insert(Conversation)
+        .values(user_id=user.id, state=IDLE, data={}, choices=[], updated_at=utcnow())
+        .on_conflict_do_nothing()
+    )
+    return user
 
 
 async def set_locale(session: AsyncSession, channel: str, external_id: str, locale: str) -> None:
