@@ -16,15 +16,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import text
 
-from bench.report import machine, median, percentile, today, write_section  # noqa: E402
-from bot.database import create_engine, session_factory, upgrade  # noqa: E402
-from conversations.assistant import build_router  # noqa: E402
-from conversations.engine import Engine  # noqa: E402
-from conversations.i18n import Catalogs  # noqa: E402
-from conversations.messages import Incoming  # noqa: E402
-from conversations.services import Services  # noqa: E402
+from bench.report import machine, median, percentile, today, write_section
+from bot.database import create_engine, session_factory, upgrade
+from conversations.assistant import build_router
+from conversations.engine import Engine
+from conversations.i18n import Catalogs
+from conversations.messages import Incoming
+from conversations.services import Services
 
 SCRIPT = ["menu", "6", "2", "menu", "6", "1", "quay lại", "hủy", "help", "menu"]
 

@@ -1,4 +1,4 @@
-"""Shared by the benchmarks: machine description, percentiles, and writing a section of the report."""
+"""Shared by the benchmarks: the machine, percentiles, and writing a section of the report."""
 
 from __future__ import annotations
 
