@@ -15,7 +15,7 @@ from bot.settings import Settings, SettingsError, load_settings
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ocop-bot", description="OCOP assistant")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="serve every configured channel (the terminal chat for now)")
+    sub.add_parser("run", help="serve every configured channel, the web pages and the workers")
     chat = sub.add_parser("chat", help="chat with the bot in this terminal")
     chat.add_argument("--user", default=None, help="who you are (same id continues the chat)")
     chat.add_argument("--lang", choices=("vi", "en"), default=None, help="language to use")
@@ -32,6 +32,7 @@ def _configure_logging(settings: Settings) -> None:
     # The Telegram token is part of the Bot API URL: never log request lines.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 async def _chat(settings: Settings, user: str, lang: str | None) -> None:
@@ -65,7 +66,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ocop-bot: {exc}", file=sys.stderr)
         return 2
     _configure_logging(settings)
-    if args.command in ("run", "chat"):
+    if args.command == "run":
+        from bot.serve import serve
+
+        asyncio.run(serve(settings))
+        return 0
+    if args.command == "chat":
         user = getattr(args, "user", None) or getpass.getuser() or "local"
         asyncio.run(_chat(settings, user, getattr(args, "lang", None)))
         return 0

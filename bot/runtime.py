@@ -15,6 +15,7 @@ from conversations.assistant import build_engine
 from conversations.engine import Engine
 from conversations.i18n import Catalogs
 from conversations.services import Services
+from knowledge.library import Library, load_library
 
 
 @dataclass(slots=True)
@@ -48,6 +49,6 @@ async def open_runtime(
         await db.dispose()
 
 
-def load_knowledge() -> object | None:
-    """The knowledge library, validated; raises when content files are broken."""
-    return None
+def load_knowledge() -> Library:
+    """The knowledge library, validated; raises `KnowledgeError` when content files are broken."""
+    return load_library()

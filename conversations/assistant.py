@@ -2,40 +2,105 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from conversations import producer_store
 from conversations.engine import Engine
-from conversations.flows import language, menu
+from conversations.flows import add_product, dossier, language, menu, my_data, profile, registration
 from conversations.flows.base import Flow
 from conversations.flows.menu import menu_reply
-from conversations.messages import Reply
+from conversations.messages import Choice, Reply
 from conversations.router import Router
 from conversations.services import Services
 from conversations.turn import Turn
+from knowledge.folding import fold
 
-FLOWS: tuple[Flow, ...] = (language.FLOW,)
+FLOWS: tuple[Flow, ...] = (
+    language.FLOW,
+    registration.FLOW,
+    profile.FLOW,
+    add_product.FLOW,
+    dossier.FLOW,
+    my_data.FLOW,
+)
+
+PHRASES: dict[str, str] = {
+    "thong tin cua toi": "producer:show",
+    "my data": "producer:show",
+    "my info": "producer:show",
+    "xoa du lieu cua toi": "producer:erase",
+    "xoa du lieu": "producer:erase",
+    "delete my data": "producer:erase",
+    "con thieu gi": "dossier:missing",
+    "what is missing": "dossier:missing",
+    "ho so cua toi": "menu:dossier",
+    "my dossier": "menu:dossier",
+    "them san pham": "producer:add_product",
+    "add a product": "producer:add_product",
+    "sua thong tin": "producer:edit",
+    "dang ky": "menu:register",
+    "register": "menu:register",
+}
+"""Typed phrases (folded, without ending punctuation) that act like a menu choice anywhere idle."""
 
 
 def build_router() -> Router:
     """The router with every flow and handler of the product."""
     router: Router
 
+    async def open_dossier(turn: Turn, missing: bool = False) -> list[Reply]:
+        producer = await producer_store.producer_of(turn.session, turn.user.id)
+        if producer is None:
+            text = turn.t("Please register first, so I know your product.")
+            register = Choice(turn.t("📝 Register as a producer"), "menu:register")
+            return [Reply(text, choices=(register,))]
+        products = await producer_store.products_of(turn.session, producer.id)
+        if len(products) != 1:
+            return await router.start(turn, "dossier", step="pick_product")
+        product = products[0]
+        step = "overview" if product.evaluation_type else "evaluation_type"
+        replies = await router.start(turn, "dossier", form={"product_id": product.id}, step=step)
+        if missing and product.evaluation_type:
+            return await router.start(turn, "dossier", form={"product_id": product.id}, step=step)
+        return replies
+
     async def on_menu(turn: Turn, value: str) -> list[Reply]:
+        if value == "menu:register":
+            if await producer_store.producer_of(turn.session, turn.user.id):
+                return await my_data.show_my_data(turn)
+            return await router.start(turn, "registration")
+        if value == "menu:dossier":
+            return await open_dossier(turn)
+        if value == "menu:settings":
+            return await router.start(turn, "language")
         handlers = {
-            "menu:register": menu.register_placeholder,
-            "menu:dossier": menu.dossier_placeholder,
             "menu:ask": menu.ask_prompt,
             "menu:quiz": menu.quiz_placeholder,
             "menu:reminders": menu.reminders_placeholder,
         }
-        if value == "menu:settings":
-            return await router.start(turn, "language")
         handler = handlers.get(value)
-        if handler is None:
-            return [menu_reply(turn)]
-        return await handler(turn)
+        return await handler(turn) if handler else [menu_reply(turn)]
+
+    async def on_producer(turn: Turn, value: str) -> list[Reply]:
+        producer = await producer_store.producer_of(turn.session, turn.user.id)
+        if value == "producer:show" or producer is None:
+            return await my_data.show_my_data(turn)
+        if value == "producer:edit":
+            return await router.start(turn, "profile", form=producer_store.profile_form(producer))
+        if value == "producer:add_product":
+            return await router.start(turn, "add_product")
+        if value == "producer:erase":
+            return await router.start(turn, "my_data")
+        return [menu_reply(turn)]
+
+    async def on_dossier(turn: Turn, value: str) -> list[Reply]:
+        return await open_dossier(turn, missing=value == "dossier:missing")
 
     async def on_text(turn: Turn, text: str) -> list[Reply]:
+        action = PHRASES.get(fold(text).strip(" ?!.…"))
+        if action:
+            return await router.actions[action.split(":", 1)[0]](turn, action)
         return [
             menu_reply(
                 turn,
@@ -45,7 +110,7 @@ def build_router() -> Router:
 
     router = Router(
         flows={flow.name: flow for flow in FLOWS},
-        actions={"menu": on_menu},
+        actions={"menu": on_menu, "producer": on_producer, "dossier": on_dossier},
         free_text=on_text,
     )
     return router

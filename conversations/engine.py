@@ -73,9 +73,10 @@ class Engine:
                 now=now,
             )
             replies = await self.router.route(turn)
-            offered = next((r.choices for r in reversed(replies) if r.choices), None)
-            if offered is not None:
-                conv.choices = [[c.label, c.value] for c in offered]
+            # The choices on offer are those of the last reply that has any; a last message
+            # without choices (a question to type into) takes the old ones away.
+            offered = next((r.choices for r in reversed(replies) if r.choices), ())
+            conv.choices = [[c.label, c.value] for c in offered]
             conv.updated_at = now
             flag_modified(conv, "data")
             flag_modified(conv, "choices")

@@ -55,13 +55,14 @@ class Router:
         if not (text or incoming.action or incoming.contact or incoming.attachment):
             return [self._again(turn, turn.t("I received an empty message. Please type again."))]
 
-        command = global_command(text) if text else None
+        # A choice on offer wins over a global word with the same label ("Bỏ qua" as a button).
+        choice = match_choice(text, turn.conv.choices) if text and not incoming.action else None
+        command = global_command(text) if text and choice is None else None
         if incoming.action and incoming.action.startswith("g:"):
             command = incoming.action[2:]
         if command:
             return await self._global(turn, command)
 
-        choice: str | None = None
         if incoming.action is not None:
             choice = self._offered(turn, incoming.action)
             if choice is None:
@@ -74,8 +75,6 @@ class Router:
                         ),
                     )
                 ]
-        elif text:
-            choice = match_choice(text, turn.conv.choices)
 
         flow, step = self._active(turn)
         if flow and step:
@@ -118,17 +117,22 @@ class Router:
         )
 
     async def start(
-        self, turn: Turn, name: str, form: dict[str, object] | None = None
+        self,
+        turn: Turn,
+        name: str,
+        form: dict[str, object] | None = None,
+        step: str | None = None,
     ) -> list[Reply]:
-        """Start flow `name`, resuming it if the user paused it earlier."""
+        """Start flow `name` (at `step`), resuming it instead if the user paused it earlier."""
         flow = self.flows[name]
+        self.pause(turn)
         paused = turn.conv.data.get("paused", {}).pop(name, None)
-        if paused and form is None:
+        if paused and form is None and step is None:
             turn.conv.data["form"] = paused["form"]
             turn.conv.data["history"] = paused["history"]
             lead = Reply(turn.t("Welcome back! Let's continue where you left off."))
             return [lead, *await base.goto(flow, turn, paused["step"])]
-        return await base.enter(flow, turn, form=form)
+        return await base.enter(flow, turn, form=form, step=step)
 
     def pause(self, turn: Turn) -> None:
         """Put the active flow aside, keeping what the user typed, and go idle."""

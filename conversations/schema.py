@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 def metadata() -> MetaData:
     """The metadata with every table module imported."""
     import conversations.channel_store
-    import conversations.models  # noqa: F401
+    import conversations.models
+    import conversations.producers  # noqa: F401
 
     return SQLModel.metadata

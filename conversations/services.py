@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.clock import utcnow
 from conversations.i18n import Catalogs
+from knowledge.library import Library
 
 
 @dataclass(slots=True)
@@ -17,8 +18,10 @@ class Services:
     """Built once by the process that runs the engine and handed to every turn."""
 
     catalogs: Catalogs
-    knowledge: Any = None
-    """The loaded `knowledge.library.Library`, or None when running without content."""
+    knowledge: Library | None = None
+    """What the bot knows; flows that need it say so politely when it is missing."""
+    faq: Any = None
+    """The FAQ index (`knowledge.retrieval.FaqIndex`), or None when running without it."""
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     clock: Callable[[], datetime] = utcnow
     default_province: str = "Cà Mau"

@@ -6,7 +6,7 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,7 +16,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from bot.database import create_engine, upgrade
+from conversations.assistant import build_engine
+from conversations.engine import Engine
 from conversations.i18n import LOCALES, Catalogs, locales_dir
+from conversations.services import Services
+from knowledge.library import Library, load_library
 from tests.support import Database
 
 T = TypeVar("T")
@@ -60,6 +64,28 @@ def compile_catalogs(target: Path) -> Path:
 def catalogs(tmp_path_factory: pytest.TempPathFactory) -> Catalogs:
     """Catalogs compiled from the current .po files."""
     return Catalogs(compile_catalogs(tmp_path_factory.mktemp("locales")))
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    """The real knowledge library, loaded once."""
+    return load_library()
+
+
+@pytest.fixture
+def services(catalogs: Catalogs, library: Library) -> Services:
+    """Services with the real catalogs and knowledge."""
+    return Services(catalogs=catalogs, knowledge=library)
+
+
+@pytest.fixture
+def assistant(database: Database, services: Services) -> Callable[[], Engine]:
+    """Each call builds the real assistant on a fresh connection pool: a restarted process."""
+
+    def make() -> Engine:
+        return build_engine(database.open(), services)
+
+    return make
 
 
 @pytest.fixture(scope="session")

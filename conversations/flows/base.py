@@ -24,8 +24,10 @@ class Go:
 
     to: str
     say: tuple[Reply, ...] = ()
-    edit: bool = False
-    """Editing one field from a summary: come back to the current step after `to`."""
+    return_to: str | None = None
+    """Editing one field from a summary: after `to`, come back to this step instead."""
+    keep_going: bool = False
+    """`to` completes this answer (a follow-up question), so go there even while editing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,8 @@ class Step:
     optional: bool = False
     field: str | None = None
     """The form field this step fills; "skip" clears it."""
+    transient: bool = False
+    """A follow-up question (e.g. picking among suggestions) that "back" passes over."""
 
 
 @dataclass(frozen=True)
@@ -103,12 +107,14 @@ def _history(turn: Turn) -> list[str]:
     return turn.conv.data.setdefault("history", [])
 
 
-async def enter(flow: Flow, turn: Turn, *, form: dict[str, object] | None = None) -> list[Reply]:
-    """Start `flow` at its first step with a fresh form, and ask the first question."""
+async def enter(
+    flow: Flow, turn: Turn, *, form: dict[str, object] | None = None, step: str | None = None
+) -> list[Reply]:
+    """Start `flow` with a fresh form at its first step (or `step`), and ask the question."""
     turn.conv.data["form"] = dict(form or {})
     turn.conv.data["history"] = []
     turn.conv.data.pop("return_to", None)
-    return await goto(flow, turn, flow.start)
+    return await goto(flow, turn, step or flow.start)
 
 
 async def goto(flow: Flow, turn: Turn, step: str) -> list[Reply]:
@@ -134,21 +140,22 @@ async def advance(flow: Flow, turn: Turn, current: str, answer: Answer) -> list[
 
 async def _follow(flow: Flow, turn: Turn, current: str, outcome: Go) -> list[Reply]:
     replies = list(outcome.say)
-    if outcome.edit:
-        turn.conv.data["return_to"] = current
-    return_to = turn.conv.data.get("return_to")
     target = outcome.to
-    if return_to and target != END and target != return_to and current != return_to:
-        target = return_to
-    allowed = flow.transitions[current]
-    if target not in allowed and target != return_to:
+    if outcome.return_to:
+        turn.conv.data["return_to"] = outcome.return_to
+    return_to = turn.conv.data.get("return_to")
+    editing = return_to and not outcome.return_to and not outcome.keep_going
+    if editing and target not in (END, return_to) and current != return_to:
+        target = return_to  # an edited field goes back to the summary
+    if target not in flow.transitions[current] and target != return_to:
         raise RuntimeError(f"{flow.name}:{current} may not go to {target}")
     if target == return_to:
         turn.conv.data.pop("return_to", None)
     if target == END:
         leave(turn)
         return replies
-    _history(turn).append(current)
+    if not flow.step(current).transient:
+        _history(turn).append(current)
     return replies + await goto(flow, turn, target)
 
 

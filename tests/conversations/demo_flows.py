@@ -75,7 +75,7 @@ async def on_summary(turn: Turn, answer: Answer) -> Go | Retry:
         turn.conv.data["saved"] = dict(turn.form)
         return Go(END, (Reply("Saved."),))
     if answer.choice and answer.choice.startswith("edit:"):
-        return Go(answer.choice[5:], edit=True)
+        return Go(answer.choice[5:], return_to="summary")
     return Retry("Confirm or edit.")
 
 

@@ -19,11 +19,51 @@ from conversations.i18n import Catalogs
 from conversations.messages import Attachment, Contact, Incoming
 from conversations.services import Services
 
-WORDS = ["menu", "hủy", "huy", "quay lại", "bỏ qua", "ngôn ngữ", "help", "/start", "1", "2",
-         "6", "9", "0", "-1", "English", "Tiếng Việt", "xin chào", "hồ sơ", "🙂", "🎉🎉", "",
-         " ", "\u200b", "\x00", "a" * 5000, "ĐĂNG KÝ", "dang ky", "<b>x</b>", "'; drop table"]
-ACTIONS = ["menu:register", "menu:settings", "vi", "en", "g:menu", "g:back", "g:cancel",
-           "nonsense", "menu:", ":", "g:", "x" * 300]
+WORDS = [
+    "menu",
+    "hủy",
+    "huy",
+    "quay lại",
+    "bỏ qua",
+    "ngôn ngữ",
+    "help",
+    "/start",
+    "1",
+    "2",
+    "6",
+    "9",
+    "0",
+    "-1",
+    "English",
+    "Tiếng Việt",
+    "xin chào",
+    "hồ sơ",
+    "🙂",
+    "🎉🎉",
+    "",
+    " ",
+    "\u200b",
+    "\x00",
+    "a" * 5000,
+    "ĐĂNG KÝ",
+    "dang ky",
+    "<b>x</b>",
+    "'; drop table",
+]
+ACTIONS = [
+    "menu:register",
+    "menu:settings",
+    "vi",
+    "en",
+    "g:menu",
+    "g:back",
+    "g:cancel",
+    "nonsense",
+    "menu:",
+    ":",
+    "g:",
+    "x" * 300,
+]
 
 inputs = st.one_of(
     st.builds(lambda t: {"text": t}, st.sampled_from(WORDS) | st.text(max_size=60)),

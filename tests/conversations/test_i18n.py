@@ -72,6 +72,25 @@ def test_every_template_renders(catalogs: Catalogs, locale: str) -> None:
     contexts = {
         "menu.j2": {"greeting": True, "name": "Lan"},
         "help.j2": {"step_hint": "x"},
+        "profile.j2": {
+            "title": "T",
+            "representative": "A",
+            "producer_name": "B",
+            "entity_type": "C",
+            "phone": "0912345678",
+            "commune": "D",
+            "province": "E",
+        },
+        "product.j2": {
+            "name": "P",
+            "group": "G",
+            "set_name": "S",
+            "stage": "R",
+            "stars": 4,
+            "decision_number": "1/QĐ",
+            "decision_date": "1/1/2024",
+            "expiry": "x",
+        },
     }
     for path in sorted(templates_dir().glob("*.j2")):
         assert path.name in contexts, f"add a render context for {path.name}"

@@ -1,0 +1,42 @@
+"""Everything the bot knows, loaded and validated together from the content folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.checklist import Checklist, load_checklist
+from knowledge.communes import Communes, load_communes
+from knowledge.content import default_root
+from knowledge.problems import KnowledgeError, Problem
+from knowledge.products import Products, load_products
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """The loaded knowledge: product groups and sets, the dossier checklist, communes."""
+
+    products: Products
+    checklist: Checklist
+    communes: Communes
+
+
+def read_library(root: Path | None = None) -> tuple[Library, list[Problem]]:
+    """Load every content file; return the library and every problem found."""
+    root = root or default_root()
+    problems: list[Problem] = []
+    products = load_products(root, problems)
+    library = Library(
+        products=products,
+        checklist=load_checklist(root, problems, products),
+        communes=load_communes(root, problems),
+    )
+    return library, problems
+
+
+def load_library(root: Path | None = None) -> Library:
+    """Load the library; raise `KnowledgeError` listing every problem when a file is broken."""
+    library, problems = read_library(root)
+    if problems:
+        raise KnowledgeError(problems)
+    return library
