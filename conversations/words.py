@@ -43,4 +43,8 @@ def match_choice(text: str, choices: Sequence[Sequence[str]]) -> str | None:
     for label, value in choices:
         if key in (_key(label), _key(value)):
             return value
+    if len(key) >= 4:  # the start of one label, whole words: "danh gia nang hang" …
+        starts = [value for label, value in choices if _key(label).startswith(key + " ")]
+        if len(starts) == 1:
+            return starts[0]
     return None
