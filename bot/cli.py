@@ -8,6 +8,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -19,6 +20,13 @@ def _parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="chat with the bot in this terminal")
     chat.add_argument("--user", default=None, help="who you are (same id continues the chat)")
     chat.add_argument("--lang", choices=("vi", "en"), default=None, help="language to use")
+    imp = sub.add_parser("import", help="import officers' data")
+    imp.add_argument("kind", choices=("producers",))
+    imp.add_argument("file", type=Path, help="CSV or XLSX with a header row")
+    exp = sub.add_parser("export", help="export data for officers")
+    exp.add_argument("kind", choices=("producers", "products", "dossiers"))
+    exp.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    exp.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply schema migrations")
@@ -75,6 +83,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         user = getattr(args, "user", None) or getpass.getuser() or "local"
         asyncio.run(_chat(settings, user, getattr(args, "lang", None)))
         return 0
+    if args.command == "import":
+        from bot.data_commands import import_file
+
+        return asyncio.run(import_file(settings, args.file))
+    if args.command == "export":
+        from bot.data_commands import export_file
+
+        return asyncio.run(export_file(settings, args.kind, args.format, args.out))
     if args.command == "db":
         asyncio.run(_db_upgrade(settings))
         print("database schema is up to date")

@@ -10,6 +10,7 @@ from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from conversations.producers import DossierFile, DossierItem, Producer, Product
+from knowledge.folding import fold
 
 CERTIFICATE_MONTHS = 36
 PROFILE_FIELDS = ("representative", "name", "entity_type", "phone", "province", "commune")
@@ -116,7 +117,9 @@ async def register(
     await session.flush()
     assert producer.id is not None
     product = _new_product(producer.id, form, now)
-    same = [p for p in await products_of(session, producer.id) if p.name == product.name]
+    same = [
+        p for p in await products_of(session, producer.id) if fold(p.name) == fold(product.name)
+    ]
     if linked and same:
         product = same[0]  # the imported product: keep its certificate data
     else:
