@@ -168,4 +168,4 @@ async def test_cli_import_reports_lines_and_exit_code(database: Database, tmp_pa
     result = _cli(database, "import", "producers", str(path))
     assert result.returncode == 0, result.stderr
     out = _cli(database, "export", "producers")
-    assert "HTX A".encode() in out.stdout and out.stdout.startswith(b"\xef\xbb\xbf")
+    assert b"HTX A" in out.stdout and out.stdout.startswith(b"\xef\xbb\xbf")
