@@ -27,6 +27,14 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("kind", choices=("producers", "products", "dossiers"))
     exp.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     exp.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
+    know = sub.add_parser("knowledge", help="knowledge content")
+    know_sub = know.add_subparsers(dest="knowledge_command", required=True)
+    check = know_sub.add_parser("check", help="validate every content file")
+    check.add_argument("--root", type=Path, default=None, help="content folder to check")
+    flows = sub.add_parser("flows", help="conversation flows")
+    flows_sub = flows.add_subparsers(dest="flows_command", required=True)
+    diagram = flows_sub.add_parser("diagram", help="Mermaid diagrams of the flows")
+    diagram.add_argument("--write", action="store_true", help="write the .mmd files")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply schema migrations")
@@ -83,6 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         user = getattr(args, "user", None) or getpass.getuser() or "local"
         asyncio.run(_chat(settings, user, getattr(args, "lang", None)))
         return 0
+    if args.command == "knowledge":
+        from bot.knowledge_commands import check
+
+        return check(args.root)
+    if args.command == "flows":
+        from bot.knowledge_commands import diagrams
+
+        return diagrams(args.write)
     if args.command == "import":
         from bot.data_commands import import_file
 
