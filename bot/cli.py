@@ -8,6 +8,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from bot.settings import Settings, SettingsError, load_settings
@@ -35,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     flows_sub = flows.add_subparsers(dest="flows_command", required=True)
     diagram = flows_sub.add_parser("diagram", help="Mermaid diagrams of the flows")
     diagram.add_argument("--write", action="store_true", help="write the .mmd files")
+    rem = sub.add_parser("reminders", help="reminders")
+    rem_sub = rem.add_subparsers(dest="reminders_command", required=True)
+    prev = rem_sub.add_parser("preview", help="what would be sent on a day, without sending")
+    prev.add_argument("--on", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
+    prev.add_argument("--json", action="store_true")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply schema migrations")
@@ -99,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.knowledge_commands import diagrams
 
         return diagrams(args.write)
+    if args.command == "reminders":
+        from bot.reminder_commands import preview
+
+        return asyncio.run(preview(settings, args.on, args.json))
     if args.command == "import":
         from bot.data_commands import import_file
 

@@ -5,9 +5,19 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from conversations import producer_store
+from conversations import producer_store, reminder_views
 from conversations.engine import Engine
-from conversations.flows import add_product, dossier, language, menu, my_data, profile, registration
+from conversations.flows import (
+    add_product,
+    dossier,
+    language,
+    menu,
+    my_data,
+    profile,
+    quiz,
+    quiz_commands,
+    registration,
+)
 from conversations.flows.base import Flow
 from conversations.flows.menu import menu_reply
 from conversations.messages import Choice, Reply
@@ -23,6 +33,7 @@ FLOWS: tuple[Flow, ...] = (
     add_product.FLOW,
     dossier.FLOW,
     my_data.FLOW,
+    quiz.FLOW,
 )
 
 PHRASES: dict[str, str] = {
@@ -39,10 +50,19 @@ PHRASES: dict[str, str] = {
     "them san pham": "producer:add_product",
     "add a product": "producer:add_product",
     "sua thong tin": "producer:edit",
+    "lich": "menu:reminders",
+    "nhac hen": "menu:reminders",
+    "lich nhac hen": "menu:reminders",
+    "reminders": "menu:reminders",
     "dang ky": "menu:register",
     "register": "menu:register",
+    **quiz_commands.QUIZ_PHRASES,
 }
 """Typed phrases (folded, without ending punctuation) that act like a menu choice anywhere idle."""
+
+
+COMMANDS = {"lich": reminder_views.officer_calendar}
+"""Slash commands with arguments, typed anywhere outside a form step."""
 
 
 def build_router() -> Router:
@@ -74,10 +94,11 @@ def build_router() -> Router:
             return await open_dossier(turn)
         if value == "menu:settings":
             return await router.start(turn, "language")
+        if value == "menu:quiz":
+            return await quiz_commands.open_quiz(router, turn, value)
         handlers = {
             "menu:ask": menu.ask_prompt,
-            "menu:quiz": menu.quiz_placeholder,
-            "menu:reminders": menu.reminders_placeholder,
+            "menu:reminders": reminder_views.show_reminders,
         }
         handler = handlers.get(value)
         return await handler(turn) if handler else [menu_reply(turn)]
@@ -97,7 +118,19 @@ def build_router() -> Router:
     async def on_dossier(turn: Turn, value: str) -> list[Reply]:
         return await open_dossier(turn, missing=value == "dossier:missing")
 
+    async def on_quiz(turn: Turn, value: str) -> list[Reply]:
+        return await quiz_commands.open_quiz(router, turn, value)
+
+    async def on_quiz_answer(turn: Turn, value: str) -> list[Reply]:
+        return await quiz_commands.on_late_answer(router, turn, value)
+
     async def on_text(turn: Turn, text: str) -> list[Reply]:
+        course_command = await quiz_commands.on_command(turn, text)
+        if course_command is not None:
+            return course_command
+        command = reminder_views.parse_command(text)
+        if command and command[0] in COMMANDS:
+            return await COMMANDS[command[0]](turn, command[1])
         action = PHRASES.get(fold(text).strip(" ?!.…"))
         if action:
             return await router.actions[action.split(":", 1)[0]](turn, action)
@@ -110,8 +143,18 @@ def build_router() -> Router:
 
     router = Router(
         flows={flow.name: flow for flow in FLOWS},
-        actions={"menu": on_menu, "producer": on_producer, "dossier": on_dossier},
+        actions={
+            "menu": on_menu,
+            "producer": on_producer,
+            "dossier": on_dossier,
+            "rem": reminder_views.on_reminder,
+            "remset": reminder_views.on_setting,
+            "quiz": on_quiz,
+            "q": on_quiz_answer,
+        },
         free_text=on_text,
+        open_prefixes=frozenset({"rem"}),
+        late_prefixes=frozenset({"q"}),
     )
     return router
 

@@ -30,10 +30,18 @@ class Router:
         flows: Mapping[str, Flow],
         actions: Mapping[str, ActionHandler],
         free_text: TextHandler,
+        open_prefixes: frozenset[str] = frozenset(),
+        late_prefixes: frozenset[str] = frozenset(),
     ) -> None:
         self.flows = dict(flows)
         self.actions = dict(actions)
         self.free_text = free_text
+        self.open_prefixes = open_prefixes
+        """Action prefixes accepted from any earlier message (e.g. a reminder's buttons); their
+        handlers check that the thing acted on belongs to the user."""
+        self.late_prefixes = late_prefixes
+        """Action prefixes whose handler also answers a button no longer on offer (a quiz answer
+        to a question already done) instead of the generic stale-button reply."""
 
     async def route(self, turn: Turn) -> list[Reply]:
         """Answer one message; the turn's conversation is updated in place."""
@@ -63,8 +71,15 @@ class Router:
         if command:
             return await self._global(turn, command)
 
+        if incoming.action and incoming.action.split(":", 1)[0] in self.open_prefixes:
+            replies = await self._action(turn, incoming.action)
+            if self._active(turn)[0] is not None:
+                replies.append(self._again(turn, turn.t("Now, back to where we were.")))
+            return replies
         if incoming.action is not None:
             choice = self._offered(turn, incoming.action)
+            if choice is None and incoming.action.split(":", 1)[0] in self.late_prefixes:
+                return await self._action(turn, incoming.action)
             if choice is None:
                 return [
                     self._again(

@@ -10,6 +10,8 @@ def metadata() -> MetaData:
     """The metadata with every table module imported."""
     import conversations.channel_store
     import conversations.models
-    import conversations.producers  # noqa: F401
+    import conversations.outbox
+    import conversations.producers
+    import conversations.quiz_models  # noqa: F401
 
     return SQLModel.metadata

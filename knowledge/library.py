@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from knowledge.calendar import Calendar, ReminderRule, load_calendars, load_rules
 from knowledge.checklist import Checklist, load_checklist
 from knowledge.communes import Communes, load_communes
 from knowledge.content import default_root
@@ -19,6 +20,14 @@ class Library:
     products: Products
     checklist: Checklist
     communes: Communes
+    calendars: tuple[Calendar, ...]
+    reminder_rules: tuple[ReminderRule, ...]
+
+    def calendar(self, province_id: str, year: int) -> Calendar | None:
+        """The cycle calendar of a province for a year, if there is one."""
+        return next(
+            (c for c in self.calendars if c.province_id == province_id and c.year == year), None
+        )
 
 
 def read_library(root: Path | None = None) -> tuple[Library, list[Problem]]:
@@ -30,6 +39,8 @@ def read_library(root: Path | None = None) -> tuple[Library, list[Problem]]:
         products=products,
         checklist=load_checklist(root, problems, products),
         communes=load_communes(root, problems),
+        calendars=load_calendars(root, problems),
+        reminder_rules=load_rules(root, problems),
     )
     return library, problems
 

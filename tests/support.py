@@ -21,12 +21,20 @@ class Database:
 
     url: str
     engines: list[AsyncEngine] = field(default_factory=list)
+    _shared: async_sessionmaker[AsyncSession] | None = None
 
     def open(self) -> async_sessionmaker[AsyncSession]:
         """A new engine (a new 'process') with its session factory."""
         engine = create_engine(self.url)
         self.engines.append(engine)
         return session_factory(engine)
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        """One session factory shared by a test's own set-up and checks."""
+        if self._shared is None:
+            self._shared = self.open()
+        return self._shared
 
     async def close(self) -> None:
         """Dispose every engine opened by the test."""

@@ -61,11 +61,6 @@ async def quiz_placeholder(turn: Turn) -> list[Reply]:
     return not_built(turn, N_("🧠 Self-quiz"))
 
 
-async def reminders_placeholder(turn: Turn) -> list[Reply]:
-    """Deadlines and reminders are not built yet."""
-    return not_built(turn, N_("⏰ Deadlines & reminders"))
-
-
 async def register_placeholder(turn: Turn) -> list[Reply]:
     """Registration is not built yet."""
     return not_built(turn, N_("📝 Register as a producer"))

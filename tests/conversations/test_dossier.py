@@ -26,7 +26,7 @@ async def _registered(chat: Chat) -> None:
 
 
 async def _items(db: Database) -> dict[str, str]:
-    async with db.open()() as session:
+    async with db.sessions() as session:
         return {i.item_id: i.status for i in (await session.exec(select(DossierItem))).all()}
 
 
@@ -65,7 +65,7 @@ async def test_walkthrough_records_each_answer(assistant: Factory, database: Dat
         "product-samples": "skipped",
         "dossier-copies": "have",
     }
-    async with database.open()() as session:
+    async with database.sessions() as session:
         files = (await session.exec(select(DossierFile))).all()
     assert sorted(f.file_ref for f in files) == ["tg-file-1", "tg-file-2"]
 

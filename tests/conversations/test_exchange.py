@@ -72,7 +72,7 @@ GOOD = [
 
 
 async def _import(db: Database, table: list[list[object]], library: Library):  # type: ignore[no-untyped-def]
-    async with db.open()() as session, session.begin():
+    async with db.sessions() as session, session.begin():
         report = await import_producers(session, table, library, utcnow())
         if report.errors:
             await session.rollback()
@@ -80,7 +80,7 @@ async def _import(db: Database, table: list[list[object]], library: Library):  #
 
 
 async def _count(db: Database) -> tuple[int, int]:
-    async with db.open()() as session:
+    async with db.sessions() as session:
         producers = len((await session.exec(select(Producer))).all())
         products = len((await session.exec(select(Product))).all())
     return producers, products
@@ -106,7 +106,7 @@ async def test_import_then_export_round_trips(
 ) -> None:
     report = await _import(database, GOOD, library)
     assert (report.errors, report.producers, report.products) == ([], 2, 3)
-    async with database.open()() as session:
+    async with database.sessions() as session:
         first = await export_rows(session, "products", library)
     for fmt in ("csv", "xlsx"):
         path = tmp_path / f"products.{fmt}"
@@ -117,12 +117,12 @@ async def test_import_then_export_round_trips(
         ]
         again = await _import(database, table, library)  # re-importing updates, never duplicates
         assert (again.errors, again.producers, again.products) == ([], 0, 0)
-        async with database.open()() as session:
+        async with database.sessions() as session:
             assert await export_rows(session, "products", library) == first
     rated = {row[5]: row for row in first[1:]}
     assert rated["Tôm khô Rạch Gốc"][11:13] == ["2024-05-13", "2027-05-13"]
     assert rated["Mật ong rừng"][7] == "honey-other-farm-foods"
-    async with database.open()() as session:
+    async with database.sessions() as session:
         producers = await export_rows(session, "producers", library)
         dossiers = await export_rows(session, "dossiers", library)
     assert (
@@ -141,7 +141,7 @@ async def test_registering_with_an_imported_phone_links(
     await chat.say("Lưu")
     assert "danh sách của tỉnh" in chat.text
     assert await _count(database) == (2, 3)  # the same product, typed in lower case, is linked
-    async with database.open()() as session:
+    async with database.sessions() as session:
         producer = (
             await session.exec(select(Producer).where(Producer.phone == "0912345678"))
         ).one()

@@ -33,7 +33,7 @@ RATED = [
 
 
 async def _producer(db: Database) -> tuple[Producer | None, list[Product]]:
-    async with db.open()() as session:
+    async with db.sessions() as session:
         producer = (await session.exec(select(Producer))).first()
         products = list((await session.exec(select(Product))).all())
     return producer, products

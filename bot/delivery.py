@@ -1,0 +1,216 @@
+"""The delivery worker: claims due outbox rows, sends them through their channel, records results.
+
+At-least-once: a row is marked `sending` in one transaction and its result written in another,
+so after a crash only rows that were in flight can be sent again (they are reclaimed after
+`stuck_after`). On PostgreSQL rows are claimed with FOR UPDATE SKIP LOCKED, so several workers
+can run side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.routing import BaseRoute
+
+from bot.channels.errors import Blocked, RateLimited, TransientError, WindowClosed
+from bot.channels.sender import Sender
+from bot.ratelimit import ChannelLimiter
+from conversations import outbox as ob
+from conversations.clock import utcnow
+from conversations.messages import Choice, Reply
+from conversations.models import User
+from conversations.outbox import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class QuietHours:
+    """Local hours in which only urgent messages go out (start may be after end: overnight)."""
+
+    start: time = time(21, 0)
+    end: time = time(7, 0)
+
+    def contains(self, moment: datetime, zone: ZoneInfo) -> bool:
+        """True when `moment` falls inside the quiet hours, local time."""
+        local = moment.astimezone(zone).time()
+        if self.start <= self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end
+
+
+class DeliveryWorker:
+    """Sends what the outbox holds, within each channel's rate limits and the quiet hours."""
+
+    name = "delivery"
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        senders: Mapping[str, Sender],
+        limiters: Mapping[str, ChannelLimiter],
+        zone: ZoneInfo,
+        *,
+        quiet: QuietHours | None = None,
+        batch: int = 100,
+        poll_seconds: float = 1.0,
+        stuck_after: timedelta = timedelta(minutes=5),
+        max_attempts: int = 5,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions = sessions
+        self.senders = senders
+        self.limiters = limiters
+        self.zone = zone
+        self.quiet = quiet or QuietHours()
+        self.batch = batch
+        self.poll_seconds = poll_seconds
+        self.stuck_after = stuck_after
+        self.max_attempts = max_attempts
+        self.clock = clock
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+
+    def routes(self) -> list[BaseRoute]:
+        """The worker serves no HTTP route."""
+        return []
+
+    async def start(self) -> None:
+        """Start the loop in the background."""
+        self._stopping.clear()
+        self._task = asyncio.create_task(self._loop(), name="delivery")
+
+    async def stop(self) -> None:
+        """Finish the rows in hand, then stop."""
+        self._stopping.set()
+        if self._task is not None:
+            await self._task
+
+    async def _loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                handled = await self.run_once()
+            except Exception:
+                log.exception("delivery round failed")
+                handled = 0
+            if not handled:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), self.poll_seconds)
+
+    async def run_once(self) -> int:
+        """Reclaim stuck rows, claim due ones, send them; return how many were handled."""
+        now = self.clock()
+        async with self.sessions() as session, session.begin():
+            await session.exec(  # type: ignore[call-overload]
+                update(OutboxMessage)
+                .where(
+                    col(OutboxMessage.status) == ob.SENDING,
+                    col(OutboxMessage.claimed_at) < now - self.stuck_after,
+                )
+                .values(status=ob.PENDING)
+            )
+            query = (
+                select(OutboxMessage.id)
+                .where(OutboxMessage.status == ob.PENDING, OutboxMessage.next_attempt_at <= now)
+                .order_by(col(OutboxMessage.id))
+                .limit(self.batch)
+                .with_for_update(skip_locked=True)
+            )
+            if self.quiet.contains(now, self.zone):
+                query = query.where(col(OutboxMessage.urgent).is_(True))
+            ids = list((await session.exec(query)).all())
+            if not ids:
+                return 0
+            await session.exec(  # type: ignore[call-overload]
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id).in_(ids))
+                .values(status=ob.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+            )
+        async with self.sessions() as session:
+            rows = list(
+                await session.exec(
+                    select(OutboxMessage, User)
+                    .outerjoin(User, User.id == OutboxMessage.user_id)  # type: ignore[arg-type]
+                    .where(col(OutboxMessage.id).in_(ids))
+                )
+            )
+        by_chat: dict[str, list[tuple[OutboxMessage, User | None]]] = {}
+        for row, user in rows:
+            key = f"{user.channel}:{user.external_id}" if user else f"none:{row.id}"
+            by_chat.setdefault(key, []).append((row, user))
+        await asyncio.gather(*(self._send_chat(items) for items in by_chat.values()))
+        return len(rows)
+
+    async def _send_chat(self, items: list[tuple[OutboxMessage, User | None]]) -> None:
+        for row, user in items:
+            status, fields = await self._deliver(row, user)
+            await self._record(row, user, status, fields)
+
+    async def _deliver(
+        self, row: OutboxMessage, user: User | None
+    ) -> tuple[str, dict[str, object]]:
+        now = self.clock()
+        sender = self.senders.get(user.channel) if user else None
+        if user is None or sender is None:
+            return ob.NO_CHANNEL, {"error": "no channel to reach this user"}
+        if not user.reachable:
+            return ob.BLOCKED, {"error": "user blocked the bot"}
+        last = user.last_inbound_at
+        if sender.reply_window is not None and (last is None or now - last > sender.reply_window):
+            return ob.WINDOW_CLOSED, {"error": "outside the channel's reply window"}
+        reply = Reply(row.text, choices=tuple(Choice(label, value) for label, value in row.choices))
+        limiter = self.limiters.get(user.channel)
+        try:
+            if limiter is None:
+                ids = await sender.send(user.external_id, [reply])
+            else:
+                async with limiter.slot(user.external_id):
+                    ids = await sender.send(user.external_id, [reply])
+        except Blocked:
+            return ob.BLOCKED, {"error": "user blocked the bot"}
+        except WindowClosed:
+            return ob.WINDOW_CLOSED, {"error": "outside the channel's reply window"}
+        except RateLimited as exc:
+            if limiter is not None:
+                limiter.bucket.pause(exc.retry_after)
+            return ob.PENDING, {
+                "next_attempt_at": now + timedelta(seconds=exc.retry_after),
+                "attempts": max(0, row.attempts - 1),
+                "error": "rate limited",
+            }
+        except Exception as exc:  # any other failure is retried with backoff, then failed
+            if not isinstance(exc, TransientError):
+                log.exception("sending outbox row %s failed", row.id)
+            if row.attempts >= self.max_attempts:
+                return ob.FAILED, {"error": str(exc)[:300] or type(exc).__name__}
+            backoff = timedelta(seconds=min(3600, 5 * 2**row.attempts))
+            return ob.PENDING, {"next_attempt_at": now + backoff, "error": str(exc)[:300]}
+        return ob.SENT, {
+            "sent_at": now,
+            "channel_message_id": (ids[0] if ids else None),
+            "error": None,
+        }
+
+    async def _record(
+        self, row: OutboxMessage, user: User | None, status: str, fields: dict[str, object]
+    ) -> None:
+        async with self.sessions() as session, session.begin():
+            await session.exec(  # type: ignore[call-overload]
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == row.id, col(OutboxMessage.status) == ob.SENDING)
+                .values(status=status, channel=user.channel if user else None, **fields)
+            )
+            if status == ob.BLOCKED and user is not None and user.reachable:
+                await session.exec(  # type: ignore[call-overload]
+                    update(User).where(col(User.id) == user.id).values(reachable=False)
+                )
