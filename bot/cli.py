@@ -41,6 +41,15 @@ def _parser() -> argparse.ArgumentParser:
     prev = rem_sub.add_parser("preview", help="what would be sent on a day, without sending")
     prev.add_argument("--on", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
     prev.add_argument("--json", action="store_true")
+    crs = sub.add_parser("courses", help="training courses and their quiz results")
+    crs_sub = crs.add_subparsers(dest="courses_command", required=True)
+    cc = crs_sub.add_parser("create", help="open a course and print its join code")
+    cc.add_argument("name", help='course name, e.g. "OCOP Cà Mau 2026"')
+    cc.add_argument("--tags", default="", help="quiz course tags, comma-separated (default: all)")
+    cc.add_argument("--days", type=int, default=60, help="how long the join code works")
+    cr = crs_sub.add_parser("report", help="participation, average score, hardest questions")
+    cr.add_argument("name", help="course name or join code")
+    cr.add_argument("--lang", choices=("vi", "en"), default=None)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply schema migrations")
@@ -109,6 +118,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.reminder_commands import preview
 
         return asyncio.run(preview(settings, args.on, args.json))
+    if args.command == "courses":
+        from bot import course_commands
+
+        if args.courses_command == "create":
+            tags = course_commands.parse_tags(args.tags)
+            return asyncio.run(course_commands.create(settings, args.name, tags, args.days))
+        return asyncio.run(course_commands.report(settings, args.name, args.lang))
     if args.command == "import":
         from bot.data_commands import import_file
 

@@ -18,7 +18,8 @@ def check(root: Path | None) -> int:
         return 1
     print(
         f"knowledge OK: {len(library.products.groups)} groups, {len(library.products.sets)} sets, "
-        f"{len(library.checklist.items)} checklist items, {len(library.communes.names)} communes"
+        f"{len(library.checklist.items)} checklist items, {len(library.communes.names)} communes, "
+        f"{len(library.quiz.questions)} quiz questions, {len(library.calendars)} calendar(s)"
     )
     return 0
 

@@ -11,6 +11,7 @@ from knowledge.communes import Communes, load_communes
 from knowledge.content import default_root
 from knowledge.problems import KnowledgeError, Problem
 from knowledge.products import Products, load_products
+from knowledge.quiz import QuizBank, load_quiz
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,7 @@ class Library:
     communes: Communes
     calendars: tuple[Calendar, ...]
     reminder_rules: tuple[ReminderRule, ...]
+    quiz: QuizBank
 
     def calendar(self, province_id: str, year: int) -> Calendar | None:
         """The cycle calendar of a province for a year, if there is one."""
@@ -41,6 +43,7 @@ def read_library(root: Path | None = None) -> tuple[Library, list[Problem]]:
         communes=load_communes(root, problems),
         calendars=load_calendars(root, problems),
         reminder_rules=load_rules(root, problems),
+        quiz=load_quiz(root, problems),
     )
     return library, problems
 

@@ -34,16 +34,6 @@ def menu_reply(turn: Turn, *, greeting: bool = False, lead: str = "") -> Reply:
     return Reply(text, choices=menu_choices(turn))
 
 
-def not_built(turn: Turn, what: str) -> list[Reply]:
-    """An honest answer for a capability that is planned but not built yet."""
-    text = turn.t(
-        "“{what}” is not ready yet; it is being built. Meanwhile you can ask me any question "
-        "about OCOP.",
-        what=turn.t(what),
-    )
-    return [menu_reply(turn, lead=text)]
-
-
 async def ask_prompt(turn: Turn) -> list[Reply]:
     """Invite a free-text question about OCOP."""
     return [
@@ -54,18 +44,3 @@ async def ask_prompt(turn: Turn) -> list[Reply]:
             )
         )
     ]
-
-
-async def quiz_placeholder(turn: Turn) -> list[Reply]:
-    """The self-quiz is not built yet."""
-    return not_built(turn, N_("🧠 Self-quiz"))
-
-
-async def register_placeholder(turn: Turn) -> list[Reply]:
-    """Registration is not built yet."""
-    return not_built(turn, N_("📝 Register as a producer"))
-
-
-async def dossier_placeholder(turn: Turn) -> list[Reply]:
-    """The dossier checklist is not built yet."""
-    return not_built(turn, N_("📂 My dossier"))

@@ -1,4 +1,4 @@
-"""`ocop-bot chat` with piped input: one message per line, numbered choices, state kept across runs."""
+"""`ocop-bot chat` with piped input: a message a line, numbered choices, state kept."""
 
 from __future__ import annotations
 
