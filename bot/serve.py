@@ -6,6 +6,7 @@ import logging
 
 import uvicorn
 
+from bot.channels.webchat import WebChat
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from bot.web.app import create_app
@@ -16,8 +17,26 @@ log = logging.getLogger(__name__)
 
 def components(runtime: Runtime) -> list[Component]:
     """The components this configuration runs: the web chat always, channels with tokens."""
-    found: list[Component] = []
+    found: list[Component] = [WebChat(runtime)]
+    if runtime.settings.telegram_bot_token:
+        from bot.channels.telegram import TelegramChannel
+
+        found.append(TelegramChannel.from_runtime(runtime))
+    if runtime.settings.zalo_app_id and runtime.settings.zalo_oa_secret_key:
+        from bot.channels.zalo import ZaloChannel
+
+        found.append(ZaloChannel.from_runtime(runtime))
     return found
+
+
+def chat_url(settings: Settings) -> str:
+    """The address to open the web chat at (a wildcard host is shown as 127.0.0.1)."""
+    host = settings.ocop_host
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.ocop_port}/chat"
 
 
 async def serve(settings: Settings) -> None:
@@ -37,4 +56,6 @@ async def serve(settings: Settings) -> None:
         server = uvicorn.Server(config)
         names = ", ".join(c.name for c in parts) or "health check only"
         print(f"OCOP assistant on http://{settings.ocop_host}:{settings.ocop_port}/ ({names})")
+        if any(c.name == "webchat" for c in parts):
+            print(f"Web chat: {chat_url(settings)}")
         await server.serve()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+"""What Telegram accepts as a webhook secret token."""
 
 
 class SettingsError(Exception):
@@ -50,12 +54,85 @@ class Settings(BaseSettings):
     telegram_bot_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org"
     telegram_webhook_url: str = ""
-    telegram_webhook_secret: str = ""
+    telegram_webhook_secret: str = Field(default="", validate_default=True)
 
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
         async_database_url(value)
+        return value
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _telegram_webhook_url(cls, value: str) -> str:
+        if value and not value.startswith("https://"):
+            raise ValueError("Telegram only calls https:// webhook addresses")
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _telegram_webhook_secret(cls, value: str, info: ValidationInfo) -> str:
+        if (value or info.data.get("telegram_webhook_url")) and not _WEBHOOK_SECRET.match(value):
+            raise ValueError(
+                "needed with TELEGRAM_WEBHOOK_URL: 1-256 characters from A-Z a-z 0-9 _ -"
+            )
+        return value
+
+    # --- Zalo Official Account (bot/channels/zalo); served when ZALO_APP_ID is set -----------
+    zalo_app_id: str = ""
+    zalo_oa_secret_key: str = Field(default="", validate_default=True)
+    """The OA Secret Key that signs webhook events (X-ZEvent-Signature)."""
+    zalo_app_secret: str = Field(default="", validate_default=True)
+    """Sent in the `secret_key` header of OAuth token calls (the app's secret, not the OA's)."""
+    zalo_access_token: str = ""
+    zalo_refresh_token: str = ""
+    """Initial tokens: stored once in the database, which keeps the rotated ones after that."""
+    zalo_api_base_url: str = "https://openapi.zalo.me"
+    zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
+    zalo_redirect_uri: str = ""
+    """Callback address registered for the app, used by `ocop-bot zalo auth`."""
+    zalo_reply_window_hours: float = Field(default=168.0, gt=0, le=24 * 365)
+    """Consultation messages fail after 7 days without a user message (error -230)."""
+    zalo_webhook_max_age_seconds: int = Field(default=300, ge=1)
+    zalo_info_image_url: str = ""
+    """Picture on the "share your phone number" card (PNG or JPG URL); empty: none."""
+
+    @field_validator("zalo_app_id")
+    @classmethod
+    def _zalo_app_id(cls, value: str) -> str:
+        if value and not value.isdigit():
+            raise ValueError("must be the numeric app id shown on developers.zalo.me")
+        return value
+
+    @field_validator("zalo_oa_secret_key")
+    @classmethod
+    def _zalo_oa_secret_key(cls, value: str, info: ValidationInfo) -> str:
+        app_id = info.data.get("zalo_app_id")
+        if app_id and not value:
+            raise ValueError("needed with ZALO_APP_ID to check the signature of webhook events")
+        if value and not app_id and "zalo_app_id" in info.data:
+            raise ValueError("set ZALO_APP_ID too (Zalo is served when both are set)")
+        return value
+
+    @field_validator("zalo_app_secret")
+    @classmethod
+    def _zalo_app_secret(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("zalo_app_id") and not value:
+            raise ValueError("needed with ZALO_APP_ID to refresh the OA's access token")
+        return value
+
+    @field_validator("zalo_api_base_url", "zalo_oauth_base_url")
+    @classmethod
+    def _zalo_base_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https://")
+        return value.rstrip("/")
+
+    @field_validator("zalo_redirect_uri", "zalo_info_image_url")
+    @classmethod
+    def _zalo_https(cls, value: str) -> str:
+        if value and not value.startswith("https://"):
+            raise ValueError("must be an https:// address")
         return value
 
     @field_validator("timezone")
