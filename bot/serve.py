@@ -6,9 +6,13 @@ import logging
 
 import uvicorn
 
+from bot.channels.sender import Sender
 from bot.channels.webchat import WebChat
+from bot.delivery import DeliveryWorker, QuietHours
+from bot.ratelimit import ChannelLimiter
 from bot.runtime import Runtime, open_runtime
-from bot.settings import Settings
+from bot.scheduler import ReminderScheduler
+from bot.settings import Settings, parse_quiet_hours
 from bot.web.app import create_app
 from bot.web.component import Component
 
@@ -26,7 +30,28 @@ def components(runtime: Runtime) -> list[Component]:
         from bot.channels.zalo import ZaloChannel
 
         found.append(ZaloChannel.from_runtime(runtime))
+    found += workers(runtime, found)
     return found
+
+
+def workers(runtime: Runtime, channels: list[Component]) -> list[Component]:
+    """The delivery worker (sending the outbox through every channel) and the scheduler."""
+    settings = runtime.settings
+    senders: dict[str, Sender] = {
+        c.channel: c
+        for c in channels
+        if hasattr(c, "channel") and hasattr(c, "send")  # type: ignore[attr-defined,misc]
+    }
+    limiters = {
+        "telegram": ChannelLimiter(settings.telegram_rate_per_second, per_chat_gap=1.0),
+        "zalo": ChannelLimiter(settings.zalo_rate_per_second),
+        "web": ChannelLimiter(200.0),
+    }
+    start, end = parse_quiet_hours(settings.quiet_hours)
+    delivery = DeliveryWorker(
+        runtime.sessions, senders, limiters, settings.zone, quiet=QuietHours(start, end)
+    )
+    return [delivery, ReminderScheduler(runtime.sessions, runtime.services)]
 
 
 def chat_url(settings: Settings) -> str:

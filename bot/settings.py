@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,6 +13,17 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 """What Telegram accepts as a webhook secret token."""
+
+
+def parse_quiet_hours(value: str) -> tuple[time, time]:
+    """ "21:00-07:00" → (21:00, 07:00); an empty value means no quiet hours (00:00-00:00)."""
+    if not value.strip():
+        return time(0), time(0)
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in value.split("-"))
+    except ValueError as exc:
+        raise ValueError("must look like 21:00-07:00") from exc
+    return start, end
 
 
 class SettingsError(Exception):
@@ -48,6 +60,10 @@ class Settings(BaseSettings):
     default_locale: Literal["vi", "en"] = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    quiet_hours: str = "21:00-07:00"
+    """Local hours in which only urgent reminders and broadcasts are sent (QUIET_HOURS)."""
+    telegram_rate_per_second: float = Field(default=30.0, gt=0)
+    zalo_rate_per_second: float = Field(default=10.0, gt=0)
     ocop_secret_key: str = ""
     """Signs web cookies (OCOP_SECRET_KEY); empty means one is generated and kept under var/."""
 
@@ -55,6 +71,12 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org"
     telegram_webhook_url: str = ""
     telegram_webhook_secret: str = Field(default="", validate_default=True)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        parse_quiet_hours(value)
+        return value
 
     @field_validator("database_url")
     @classmethod

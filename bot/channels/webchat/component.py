@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlmodel import select
@@ -51,6 +52,8 @@ class WebChat:
     """The `/chat` page and its API; `send()` is how proactive messages reach a visitor."""
 
     name = "webchat"
+    channel = CHANNEL
+    reply_window: timedelta | None = None
 
     def __init__(
         self,
