@@ -32,6 +32,10 @@ def _parser() -> argparse.ArgumentParser:
     know_sub = know.add_subparsers(dest="knowledge_command", required=True)
     check = know_sub.add_parser("check", help="validate every content file")
     check.add_argument("--root", type=Path, default=None, help="content folder to check")
+    ask = sub.add_parser("ask", help="answer a question from the FAQ (stdin: one per line)")
+    ask.add_argument("question", nargs="?", default=None)
+    ask.add_argument("--lang", choices=("vi", "en"), default="vi")
+    ask.add_argument("--json", action="store_true")
     flows = sub.add_parser("flows", help="conversation flows")
     flows_sub = flows.add_subparsers(dest="flows_command", required=True)
     diagram = flows_sub.add_parser("diagram", help="Mermaid diagrams of the flows")
@@ -64,6 +68,9 @@ def _configure_logging(settings: Settings) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # bm25s sets its own logger to DEBUG when imported; keep its chatter out of the output.
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(lambda r: not r.name.startswith("bm25s") or r.levelno >= logging.WARNING)
 
 
 async def _chat(settings: Settings, user: str, lang: str | None) -> None:
@@ -110,6 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.knowledge_commands import check
 
         return check(args.root)
+    if args.command == "ask":
+        from bot.knowledge_commands import ask
+
+        return ask(args.question, args.lang, args.json)
     if args.command == "flows":
         from bot.knowledge_commands import diagrams
 

@@ -98,7 +98,8 @@ def inline_keyboard(choices: Sequence[Choice]) -> InlineKeyboardMarkup:
     rows: list[list[InlineKeyboardButton]] = []
     pending: InlineKeyboardButton | None = None
     for number, choice in enumerate(choices, start=1):
-        button = InlineKeyboardButton(choice.label, callback_data=callback_data(choice.value, number))
+        data = callback_data(choice.value, number)
+        button = InlineKeyboardButton(choice.label, callback_data=data)
         if len(choice.label) <= SHORT_LABEL:
             if pending is None:
                 pending = button

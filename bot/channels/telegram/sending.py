@@ -7,8 +7,8 @@ import logging
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from datetime import timedelta
+from functools import partial
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -89,7 +89,7 @@ async def call(
             raise ChannelError(f"{what}: {exc.message}") from exc
 
 
-class Sender:
+class TelegramSender:
     """Sends replies to one chat at a time; a blocked user is marked unreachable."""
 
     def __init__(
@@ -103,7 +103,12 @@ class Sender:
         self.policy = policy
 
     async def send(
-        self, external_id: str, replies: Sequence[Reply], *, remove_keyboard: bool = False
+        self,
+        external_id: str,
+        replies: Sequence[Reply],
+        *,
+        remove_keyboard: bool = False,
+        policy: RetryPolicy | None = None,
     ) -> list[str]:
         """Show `replies` to user `external_id`; the ids of the messages sent, in order."""
         sent: list[str] = []
@@ -112,7 +117,7 @@ class Sender:
                 message = await call(
                     partial(self._one, external_id, item),
                     what=f"send {item.kind}",
-                    policy=self.policy,
+                    policy=policy or self.policy,
                 )
                 sent.append(str(message.message_id))
                 if item.kind == "poll" and message.poll is not None:
