@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+from types import FrameType
 
 import uvicorn
 
@@ -83,4 +85,16 @@ async def serve(settings: Settings) -> None:
         print(f"OCOP assistant on http://{settings.ocop_host}:{settings.ocop_port}/ ({names})")
         if any(c.name == "webchat" for c in parts):
             print(f"Web chat: {chat_url(settings)}")
-        await server.serve()
+        # uvicorn restores the previous handlers after its graceful shutdown and re-raises the
+        # signal it caught; with a no-op handler in place the process then closes the database
+        # and exits 0 instead of dying from the re-raised SIGTERM.
+        previous = {sig: signal.signal(sig, _ignore) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            await server.serve()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def _ignore(_signum: int, _frame: FrameType | None) -> None:
+    """Stands in for the default action while uvicorn re-raises a signal it already handled."""

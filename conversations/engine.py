@@ -61,6 +61,8 @@ class Engine:
                 return []
             if user.last_inbound_at is None or now - user.last_inbound_at > INBOUND_PRECISION:
                 user.last_inbound_at = now
+            if not user.reachable and incoming.channel != "terminal":
+                user.reachable = True  # they wrote to us, so the channel reaches them again
             if incoming.display_name and not user.display_name:
                 user.display_name = incoming.display_name[:200]
             turn = Turn(
@@ -77,6 +79,12 @@ class Engine:
             # without choices (a question to type into) takes the old ones away.
             offered = next((r.choices for r in reversed(replies) if r.choices), ())
             conv.choices = [[c.label, c.value] for c in offered]
+            # A step asking for a phone keeps its share-contact button on a retry (Router._again).
+            asking = replies[-1].request_contact if replies else ""
+            if asking:
+                conv.data["contact_label"] = asking
+            else:
+                conv.data.pop("contact_label", None)
             conv.updated_at = now
             flag_modified(conv, "data")
             flag_modified(conv, "choices")

@@ -128,7 +128,9 @@ class Router:
     def _again(self, turn: Turn, text: str) -> Reply:
         """`text`, with the choices currently on offer repeated so a button is at hand."""
         return Reply(
-            text, choices=tuple(Choice(label, value) for label, value in turn.conv.choices)
+            text,
+            choices=tuple(Choice(label, value) for label, value in turn.conv.choices),
+            request_contact=str(turn.conv.data.get("contact_label", "")),
         )
 
     async def start(

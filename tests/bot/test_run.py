@@ -45,7 +45,6 @@ def test_run_serves_chat_and_stops_on_sigterm(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
-    # uvicorn re-raises SIGTERM after a clean shutdown, so the exit status says "terminated".
-    assert proc.returncode in (0, -signal.SIGTERM), out
+    assert proc.returncode == 0, out  # a clean stop: the database was closed too
     assert "Application shutdown complete" in out
     assert f"http://127.0.0.1:{port}/chat" in out

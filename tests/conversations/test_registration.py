@@ -8,6 +8,7 @@ from datetime import date
 from sqlmodel import select
 
 from conversations.engine import Engine
+from conversations.models import User
 from conversations.producers import Producer, Product
 from tests.support import Chat, Database
 
@@ -224,3 +225,23 @@ async def test_my_data_edit_add_product_and_erase(assistant: Factory, database: 
     assert len(products) == 2 and all(p.name == "" for p in products)
     await chat.say("thông tin của tôi")
     assert "chưa đăng ký" in chat.text
+
+
+async def test_a_wrong_phone_keeps_the_share_button_and_writing_restores_reach(
+    assistant: Factory, database: Database
+) -> None:
+    chat = Chat(assistant())
+    await _run(chat, RATED[:6])
+    assert chat.replies[-1].request_contact
+    await chat.say("12345")
+    assert chat.replies[-1].request_contact  # the retry still offers the share button
+    await chat.say("0912345678")
+    assert not chat.replies[-1].request_contact
+    async with database.sessions() as session:
+        user = (await session.exec(select(User))).one()
+        user.reachable = False
+        session.add(user)
+        await session.commit()
+    await chat.say("Cà Mau")
+    async with database.sessions() as session:
+        assert (await session.exec(select(User))).one().reachable is True
