@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     cr = crs_sub.add_parser("report", help="participation, average score, hardest questions")
     cr.add_argument("name", help="course name or join code")
     cr.add_argument("--lang", choices=("vi", "en"), default=None)
+    zalo = sub.add_parser("zalo", help="the Zalo Official Account")
+    zalo_sub = zalo.add_subparsers(dest="zalo_command", required=True)
+    zauth = zalo_sub.add_parser("auth", help="authorise the OA (OAuth v4, PKCE), store its tokens")
+    zauth.add_argument("--redirect-uri", default=None, help="callback URL (ZALO_REDIRECT_URI)")
+    zalo_sub.add_parser("status", help="when the OA's token expires, whether refreshing failed")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply schema migrations")
@@ -68,6 +73,7 @@ def _configure_logging(settings: Settings) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)  # it logs SQL parameters
     # bm25s sets its own logger to DEBUG when imported; keep its chatter out of the output.
     for handler in logging.getLogger().handlers:
         handler.addFilter(lambda r: not r.name.startswith("bm25s") or r.levelno >= logging.WARNING)
@@ -136,6 +142,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             tags = course_commands.parse_tags(args.tags)
             return asyncio.run(course_commands.create(settings, args.name, tags, args.days))
         return asyncio.run(course_commands.report(settings, args.name, args.lang))
+    if args.command == "zalo":
+        from bot.zalo_commands import auth, status
+
+        if args.zalo_command == "auth":
+            return asyncio.run(auth(settings, args.redirect_uri))
+        return asyncio.run(status(settings))
     if args.command == "import":
         from bot.data_commands import import_file
 

@@ -8,7 +8,10 @@ from sqlmodel import SQLModel
 
 def metadata() -> MetaData:
     """The metadata with every table module imported."""
+    import conversations.channel_inbox
     import conversations.channel_store
+    import conversations.channel_tokens
+    import conversations.faq_models
     import conversations.models
     import conversations.outbox
     import conversations.producers
