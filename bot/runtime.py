@@ -38,9 +38,11 @@ async def open_runtime(
     try:
         await upgrade(db)
         sessions = session_factory(db)
+        library = load_knowledge()
         services = Services(
             catalogs=catalogs or Catalogs(),
-            knowledge=load_knowledge(),
+            knowledge=library,
+            faq=library.faq_index(),
             timezone=settings.zone,
             default_locale=settings.default_locale,
         )

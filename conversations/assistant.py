@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from conversations import producer_store, reminder_views
+from conversations import faq_chat, producer_store, reminder_views
 from conversations.engine import Engine
 from conversations.flows import (
     add_product,
@@ -134,12 +134,7 @@ def build_router() -> Router:
         action = PHRASES.get(fold(text).strip(" ?!.…"))
         if action:
             return await router.actions[action.split(":", 1)[0]](turn, action)
-        return [
-            menu_reply(
-                turn,
-                lead=turn.t("I did not understand “{text}”.", text=text[:80]),
-            )
-        ]
+        return await faq_chat.answer_text(turn, text)
 
     router = Router(
         flows={flow.name: flow for flow in FLOWS},
@@ -149,6 +144,7 @@ def build_router() -> Router:
             "dossier": on_dossier,
             "rem": reminder_views.on_reminder,
             "remset": reminder_views.on_setting,
+            "faq": faq_chat.on_faq,
             "quiz": on_quiz,
             "q": on_quiz_answer,
         },

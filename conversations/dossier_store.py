@@ -79,7 +79,7 @@ async def attach(
             dossier_item_id=row.id or 0,
             channel=channel,
             kind=attachment.kind,
-            file_ref=attachment.file_ref[:300],
+            file_ref=attachment.file_ref[:4000],
             mime_type=attachment.mime_type[:100],
             size=attachment.size,
             file_name=attachment.file_name[:200],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from conversations.clock import utcnow
@@ -78,7 +78,8 @@ class DossierFile(SQLModel, table=True):
     dossier_item_id: int = Field(foreign_key="dossier_items.id", ondelete="CASCADE", index=True)
     channel: str = Field(max_length=16)
     kind: str = Field(max_length=10)
-    file_ref: str = Field(max_length=300)
+    file_ref: str = Field(sa_column=Column(Text, nullable=False))
+    """A channel file id, an upload id, or a URL (Zalo's can be long)."""
     mime_type: str = Field(default="", max_length=100)
     size: int = 0
     file_name: str = Field(default="", max_length=200)

@@ -9,9 +9,13 @@ from knowledge.calendar import Calendar, ReminderRule, load_calendars, load_rule
 from knowledge.checklist import Checklist, load_checklist
 from knowledge.communes import Communes, load_communes
 from knowledge.content import default_root
+from knowledge.faq import FaqEntry, load_faq
 from knowledge.problems import KnowledgeError, Problem
 from knowledge.products import Products, load_products
 from knowledge.quiz import QuizBank, load_quiz
+from knowledge.retrieval import FaqIndex
+from knowledge.smalltalk import Smalltalk, load_smalltalk
+from knowledge.synonyms import Synonyms, load_synonyms
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +28,13 @@ class Library:
     calendars: tuple[Calendar, ...]
     reminder_rules: tuple[ReminderRule, ...]
     quiz: QuizBank
+    faq: tuple[FaqEntry, ...]
+    smalltalk: Smalltalk
+    synonyms: Synonyms
+
+    def faq_index(self) -> FaqIndex:
+        """Build the FAQ search index (about a second: do it once per process)."""
+        return FaqIndex.build(self.faq, self.smalltalk, self.synonyms)
 
     def calendar(self, province_id: str, year: int) -> Calendar | None:
         """The cycle calendar of a province for a year, if there is one."""
@@ -44,6 +55,9 @@ def read_library(root: Path | None = None) -> tuple[Library, list[Problem]]:
         calendars=load_calendars(root, problems),
         reminder_rules=load_rules(root, problems),
         quiz=load_quiz(root, problems),
+        faq=tuple(load_faq(root, problems)),
+        smalltalk=load_smalltalk(root, problems),
+        synonyms=load_synonyms(root, problems),
     )
     return library, problems
 

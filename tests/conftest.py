@@ -21,6 +21,7 @@ from conversations.engine import Engine
 from conversations.i18n import LOCALES, Catalogs, locales_dir
 from conversations.services import Services
 from knowledge.library import Library, load_library
+from knowledge.retrieval import FaqIndex
 from tests.support import Database
 
 T = TypeVar("T")
@@ -72,10 +73,16 @@ def library() -> Library:
     return load_library()
 
 
+@pytest.fixture(scope="session")
+def faq_index(library: Library) -> FaqIndex:
+    """The FAQ index over the real entries, built once."""
+    return library.faq_index()
+
+
 @pytest.fixture
-def services(catalogs: Catalogs, library: Library) -> Services:
-    """Services with the real catalogs and knowledge."""
-    return Services(catalogs=catalogs, knowledge=library)
+def services(catalogs: Catalogs, library: Library, faq_index: FaqIndex) -> Services:
+    """Services with the real catalogs, knowledge and FAQ index."""
+    return Services(catalogs=catalogs, knowledge=library, faq=faq_index)
 
 
 @pytest.fixture
