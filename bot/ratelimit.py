@@ -38,7 +38,8 @@ class TokenBucket:
 class ChannelLimiter:
     """The overall bucket of one channel plus a minimum gap between two sends to one chat."""
 
-    def __init__(self, rate: float, per_chat_gap: float = 0.0, burst: float | None = None) -> None:
+    def __init__(self, rate: float, per_chat_gap: float = 0.0, burst: float = 1.0) -> None:
+        # A burst of one spreads sends evenly: channels count their limits over short windows.
         self.bucket = TokenBucket(rate, burst)
         self.per_chat_gap = per_chat_gap
         self._last: dict[str, float] = {}
