@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from conversations.engine import Engine
 from conversations.i18n import Catalogs
 from conversations.services import Services
 from knowledge.library import Library, load_library
+from knowledge.retrieval import FaqIndex
 
 
 @dataclass(slots=True)
@@ -38,11 +40,11 @@ async def open_runtime(
     try:
         await upgrade(db)
         sessions = session_factory(db)
-        library = load_knowledge()
+        library, faq = load_knowledge()
         services = Services(
             catalogs=catalogs or Catalogs(),
             knowledge=library,
-            faq=library.faq_index(),
+            faq=faq,
             timezone=settings.zone,
             default_locale=settings.default_locale,
         )
@@ -51,6 +53,11 @@ async def open_runtime(
         await db.dispose()
 
 
-def load_knowledge() -> Library:
-    """The knowledge library, validated; raises `KnowledgeError` when content files are broken."""
-    return load_library()
+@functools.cache
+def load_knowledge() -> tuple[Library, FaqIndex]:
+    """The knowledge library and its FAQ index, loaded once per process (on first use).
+
+    Raises `KnowledgeError` when content files are broken.
+    """
+    library = load_library()
+    return library, library.faq_index()

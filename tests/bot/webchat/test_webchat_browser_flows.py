@@ -51,3 +51,14 @@ async def test_register_from_the_menu_typing_two_answers_across_a_reload(
     assert await state_of(chat_page) == "registration:entity_type"
     typed = [i.text for i in chat_page.served.received if i.text]
     assert typed[-2:] == ["Nguyễn Thị Hoa", "HTX Mắm tôm Năm Căn"]
+
+
+async def test_a_question_without_diacritics_gets_a_sourced_answer(
+    chat_page: ChatPage, catalogs: Catalogs
+) -> None:
+    await chat_page.open()
+    await chat_page.type("giay chung nhan ocop co hieu luc bao lau vay ad")
+    await expect(chat_page.outgoing.last).to_contain_text("36 tháng")
+    await expect(chat_page.outgoing.last).to_contain_text("📖 Nguồn:")
+    labels = await chat_page.labels()
+    assert catalogs.texts("vi")("👍 Helpful") in labels
