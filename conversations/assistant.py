@@ -149,7 +149,7 @@ def build_router() -> Router:
             "q": on_quiz_answer,
         },
         free_text=on_text,
-        open_prefixes=frozenset({"rem"}),
+        open_prefixes=frozenset({"rem", "quiz"}),
         late_prefixes=frozenset({"q"}),
     )
     return router

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from conversations import dossier_store
@@ -19,6 +19,7 @@ from conversations.messages import Choice, Reply
 from conversations.models import User
 from conversations.outbox import CalendarOverride, ReminderAck, ReminderOptOut, enqueue, make_ref
 from conversations.producers import DossierItem, Producer, Product
+from conversations.quiz_models import QuizCard, QuizLearner
 from conversations.services import Services
 from knowledge.calendar import Calendar, Milestone, ReminderRule
 from knowledge.library import Library
@@ -223,10 +224,41 @@ def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=zone)
 
 
+async def _quiz_reviews(session: AsyncSession, services: Services, day: date) -> int:
+    """One "time to review" message for each opted-in trainee with questions due that day."""
+    end_of_day = local_moment(day, time(23, 59), services.timezone)
+    query = (
+        select(User, func.count(col(QuizCard.question_id)))
+        .join(QuizLearner, QuizLearner.user_id == User.id)  # type: ignore[arg-type]
+        .join(QuizCard, QuizCard.user_id == User.id)  # type: ignore[arg-type]
+        .where(col(QuizLearner.review_reminders).is_(True), QuizCard.due <= end_of_day)
+        .group_by(col(User.id))
+    )
+    added = 0
+    for user, due in (await session.exec(query)).all():
+        t = services.catalogs.texts(user.locale)
+        reply = Reply(
+            t(
+                "🧠 {n} quiz questions are due for review today. A few minutes keep them fresh.",
+                n=due,
+            ),
+            choices=(Choice(t("🔁 Review now"), "quiz:review"),),
+        )
+        added += await enqueue(
+            session,
+            dedupe_key=f"quiz-review:{user.id}:{day.isoformat()}",
+            user_id=user.id,
+            kind="quiz_review",
+            reply=reply,
+            not_before=local_moment(day, SEND_AT, services.timezone),
+        )
+    return added
+
+
 async def enqueue_day(session: AsyncSession, services: Services, day: date) -> int:
     """Write the outbox rows for `day`; returns how many were new."""
     assert services.knowledge is not None
-    added = 0
+    added = await _quiz_reviews(session, services, day)
     for row in await plan(session, services.knowledge, day):
         added += await enqueue(
             session,

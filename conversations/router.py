@@ -72,8 +72,9 @@ class Router:
             return await self._global(turn, command)
 
         if incoming.action and incoming.action.split(":", 1)[0] in self.open_prefixes:
+            before = turn.conv.state
             replies = await self._action(turn, incoming.action)
-            if self._active(turn)[0] is not None:
+            if turn.conv.state == before and self._active(turn)[0] is not None:
                 replies.append(self._again(turn, turn.t("Now, back to where we were.")))
             return replies
         if incoming.action is not None:

@@ -303,3 +303,28 @@ async def test_rate_limited_is_retried_and_blocked_is_not(
     async with database.sessions() as session:
         blocked = (await session.exec(select(User).where(User.external_id == "blocked-1"))).one()
     assert blocked.reachable is False
+
+
+async def test_opted_in_trainees_get_one_review_reminder_a_day(
+    database: Database, services: Services, assistant: Callable[[], Engine]
+) -> None:
+    from conversations.quiz_models import QuizCard, QuizLearner
+
+    keen, quiet = Chat(assistant(), user="keen"), Chat(assistant(), user="quiet")
+    for chat in (keen, quiet):
+        await chat.say("menu")
+    day = date(2026, 12, 10)
+    async with database.sessions() as session, session.begin():
+        for name, opted in (("keen", True), ("quiet", False)):
+            uid = (await session.exec(select(User).where(User.external_id == name))).one().id
+            session.add(QuizLearner(user_id=uid or 0, review_reminders=opted))
+            session.add(QuizCard(user_id=uid or 0, question_id="q1", card={}, due=at(day, 6)))
+    now = [at(day)]
+    scheduler = _scheduler(database, services, now)
+    await scheduler.run_once()
+    await scheduler.run_once()
+    [row] = await _rows(database)
+    assert row.kind == "quiz_review" and "có 1 câu hỏi" in row.text
+    assert row.choices[0][1] == "quiz:review"
+    await keen.tap("quiz:review")  # from the reminder, any time later
+    assert "tin nhắn cũ" not in keen.text
