@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 
 import pytest
 from sqlmodel import select
@@ -133,21 +134,23 @@ async def test_events_without_msg_id_are_deduped_by_name_user_and_time(
 
 
 @pytest.mark.parametrize(
-    "event",
+    "make_event",
     [
-        payloads.echo(BINH, "Xin chào, tôi là cán bộ OCOP"),
-        {**payloads.echo(BINH, "ảnh"), "event_name": "oa_send_image"},
-        payloads.receipt(BINH, "user_received_message"),
-        payloads.receipt(BINH, "user_seen_message"),
-        {**payloads.follow(BINH), "event_name": "add_user_to_tag"},
-        {**payloads.follow(BINH), "event_name": "something_new"},
+        # Built when the test runs: an event's timestamp must be fresh, and a parameter list
+        # is built when tests are collected, possibly many minutes earlier.
+        lambda: payloads.echo(BINH, "Xin chào, tôi là cán bộ OCOP"),
+        lambda: {**payloads.echo(BINH, "ảnh"), "event_name": "oa_send_image"},
+        lambda: payloads.receipt(BINH, "user_received_message"),
+        lambda: payloads.receipt(BINH, "user_seen_message"),
+        lambda: {**payloads.follow(BINH), "event_name": "add_user_to_tag"},
+        lambda: {**payloads.follow(BINH), "event_name": "something_new"},
     ],
     ids=["oa_send_text", "oa_send_image", "received", "seen", "tag", "unknown"],
 )
 async def test_echoes_receipts_and_unknown_events_get_no_reply(
-    served: Served, zalo_api: FakeZalo, event: dict[str, object]
+    served: Served, zalo_api: FakeZalo, make_event: Callable[[], dict[str, object]]
 ) -> None:
-    assert await served.post(event) == 200  # acknowledged, so Zalo does not retry
+    assert await served.post(make_event()) == 200  # acknowledged, so Zalo does not retry
     await _nothing_happened(served, zalo_api)
 
 
