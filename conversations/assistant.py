@@ -136,6 +136,10 @@ def build_router() -> Router:
             return await router.actions[action.split(":", 1)[0]](turn, action)
         return await faq_chat.answer_text(turn, text)
 
+    async def on_quiz_due(turn: Turn, value: str) -> list[Reply]:
+        # The "review now" button of a review reminder, accepted from that older message.
+        return await quiz_commands.open_quiz(router, turn, "quiz:review")
+
     router = Router(
         flows={flow.name: flow for flow in FLOWS},
         actions={
@@ -145,11 +149,12 @@ def build_router() -> Router:
             "rem": reminder_views.on_reminder,
             "remset": reminder_views.on_setting,
             "faq": faq_chat.on_faq,
+            "quizdue": on_quiz_due,
             "quiz": on_quiz,
             "q": on_quiz_answer,
         },
         free_text=on_text,
-        open_prefixes=frozenset({"rem", "quiz"}),
+        open_prefixes=frozenset({"rem", "quizdue"}),
         late_prefixes=frozenset({"q"}),
     )
     return router

@@ -242,7 +242,7 @@ async def _quiz_reviews(session: AsyncSession, services: Services, day: date) ->
                 "🧠 {n} quiz questions are due for review today. A few minutes keep them fresh.",
                 n=due,
             ),
-            choices=(Choice(t("🔁 Review now"), "quiz:review"),),
+            choices=(Choice(t("🔁 Review now"), "quizdue"),),
         )
         added += await enqueue(
             session,

@@ -325,6 +325,6 @@ async def test_opted_in_trainees_get_one_review_reminder_a_day(
     await scheduler.run_once()
     [row] = await _rows(database)
     assert row.kind == "quiz_review" and "có 1 câu hỏi" in row.text
-    assert row.choices[0][1] == "quiz:review"
-    await keen.tap("quiz:review")  # from the reminder, any time later
+    assert row.choices[0][1] == "quizdue"
+    await keen.tap("quizdue")  # from the reminder, any time later
     assert "tin nhắn cũ" not in keen.text
