@@ -15,6 +15,8 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
+from bot.channels.text_split import fitting, utf16_len
+from bot.channels.text_split import split_text as split_pieces
 from conversations.messages import Choice, Poll, Reply
 
 log = logging.getLogger(__name__)
@@ -50,39 +52,9 @@ class Outgoing:
     """For a poll: the choice value behind each option, in order."""
 
 
-def utf16_len(text: str) -> int:
-    """The length Telegram measures: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _fitting(text: str, limit: int) -> int:
-    """How many characters of `text` fit in `limit` UTF-16 code units."""
-    used = 0
-    for index, char in enumerate(text):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > limit:
-            return index
-    return len(text)
-
-
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """`text` in pieces under `limit`: cut at a paragraph, else a line, else a space, else hard."""
-    pieces: list[str] = []
-    rest = text
-    while utf16_len(rest) > limit:
-        window = rest[: _fitting(rest, limit)]
-        cut = len(window)
-        for separator in ("\n\n", "\n", " "):
-            at = window.rfind(separator)
-            if at > 0:
-                cut = at
-                break
-        head, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
-        if head:
-            pieces.append(head)
-    if rest.strip() or not pieces:
-        pieces.append(rest)
-    return pieces
+    """`text` in pieces within `limit` (see bot.channels.text_split)."""
+    return split_pieces(text, limit)
 
 
 def callback_data(value: str, number: int) -> str:
@@ -153,7 +125,7 @@ def explanation(text: str) -> str:
     joined = "\n".join(lines)
     if utf16_len(joined) <= MAX_EXPLANATION:
         return joined
-    return joined[: _fitting(joined, MAX_EXPLANATION - 1)].rstrip() + "…"
+    return joined[: fitting(joined, MAX_EXPLANATION - 1)].rstrip() + "…"
 
 
 def _texts(text: str, markup: Markup | None) -> list[Outgoing]:

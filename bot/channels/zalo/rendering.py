@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from bot.channels.text_split import split_text as split_pieces
+from bot.channels.text_split import utf16_len
 from bot.channels.zalo.client import (
     MAX_BUTTONS,
     MAX_PAYLOAD,
@@ -35,39 +37,9 @@ class Outgoing:
     mime_type: str = ""
 
 
-def utf16_len(text: str) -> int:
-    """The length in UTF-16 code units (the stricter count, in case Zalo counts that way)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _fitting(text: str, limit: int) -> int:
-    """How many characters of `text` fit in `limit` UTF-16 code units."""
-    used = 0
-    for index, char in enumerate(text):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > limit:
-            return index
-    return len(text)
-
-
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """`text` in pieces within `limit`: cut at a paragraph, else a line, else a space, else hard."""
-    pieces: list[str] = []
-    rest = text
-    while utf16_len(rest) > limit:
-        window = rest[: _fitting(rest, limit)]
-        cut = len(window)
-        for separator in ("\n\n", "\n", " "):
-            at = window.rfind(separator)
-            if at > 0:
-                cut = at
-                break
-        head, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
-        if head:
-            pieces.append(head)
-    if rest.strip() or not pieces:
-        pieces.append(rest)
-    return pieces
+    """`text` in pieces within `limit` (see bot.channels.text_split)."""
+    return split_pieces(text, limit)
 
 
 def payload(choices: Sequence[Choice], number: int) -> str:
