@@ -9,7 +9,6 @@ can run side by side.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,8 +19,8 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.routing import BaseRoute
 
+from bot.background import Repeating
 from bot.channels.errors import Blocked, RateLimited, TransientError, WindowClosed
 from bot.channels.sender import Sender
 from bot.ratelimit import ChannelLimiter
@@ -49,7 +48,7 @@ class QuietHours:
         return local >= self.start or local < self.end
 
 
-class DeliveryWorker:
+class DeliveryWorker(Repeating):
     """Sends what the outbox holds, within each channel's rate limits and the quiet hours."""
 
     name = "delivery"
@@ -68,44 +67,17 @@ class DeliveryWorker:
         max_attempts: int = 5,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
+        super().__init__()
         self.sessions = sessions
         self.senders = senders
         self.limiters = limiters
         self.zone = zone
         self.quiet = quiet or QuietHours()
         self.batch = batch
-        self.poll_seconds = poll_seconds
         self.stuck_after = stuck_after
         self.max_attempts = max_attempts
         self.clock = clock
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
-
-    def routes(self) -> list[BaseRoute]:
-        """The worker serves no HTTP route."""
-        return []
-
-    async def start(self) -> None:
-        """Start the loop in the background."""
-        self._stopping.clear()
-        self._task = asyncio.create_task(self._loop(), name="delivery")
-
-    async def stop(self) -> None:
-        """Finish the rows in hand, then stop."""
-        self._stopping.set()
-        if self._task is not None:
-            await self._task
-
-    async def _loop(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                handled = await self.run_once()
-            except Exception:
-                log.exception("delivery round failed")
-                handled = 0
-            if not handled:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), self.poll_seconds)
+        self.interval = poll_seconds
 
     async def run_once(self) -> int:
         """Reclaim stuck rows, claim due ones, send them; return how many were handled."""

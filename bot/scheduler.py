@@ -3,8 +3,6 @@ reminders are written to the outbox; days missed while the process was down are 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -13,8 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.routing import BaseRoute
 
+from bot.background import Repeating
 from conversations.clock import utcnow
 from conversations.outbox import SchedulerRun
 from conversations.reminders import enqueue_day
@@ -24,10 +22,11 @@ log = logging.getLogger(__name__)
 JOB = "reminders"
 
 
-class ReminderScheduler:
+class ReminderScheduler(Repeating):
     """Runs the day's reminder planning every minute; each day is planned exactly once."""
 
     name = "scheduler"
+    wait_always = True
 
     def __init__(
         self,
@@ -38,37 +37,12 @@ class ReminderScheduler:
         catch_up_days: int = 7,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
+        super().__init__()
         self.sessions = sessions
         self.services = services
-        self.every_seconds = every_seconds
         self.catch_up_days = catch_up_days
         self.clock = clock
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
-
-    def routes(self) -> list[BaseRoute]:
-        """The scheduler serves no HTTP route."""
-        return []
-
-    async def start(self) -> None:
-        """Start ticking in the background."""
-        self._stopping.clear()
-        self._task = asyncio.create_task(self._loop(), name="scheduler")
-
-    async def stop(self) -> None:
-        """Stop after the current tick."""
-        self._stopping.set()
-        if self._task is not None:
-            await self._task
-
-    async def _loop(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("scheduler tick failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self.every_seconds)
+        self.interval = every_seconds
 
     async def run_once(self) -> int:
         """Plan every local day not planned yet (up to `catch_up_days` back); rows added."""
