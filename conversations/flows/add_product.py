@@ -55,25 +55,7 @@ async def on_summary(turn: Turn, answer: Answer) -> Go | Retry:
 FLOW = Flow(
     name="add_product",
     steps=(
-        Step("product_name", pr.ask_product_name, pr.on_product_name),
-        Step("product_group", pr.ask_product_group, pr.on_product_group),
-        Step("product_set", pr.ask_product_set, pr.on_product_set),
-        Step("stage", pr.ask_stage, pr.on_stage),
-        Step("stars", pr.ask_stars, pr.on_stars),
-        Step(
-            "decision_number",
-            pr.ask_decision_number,
-            pr.on_decision_number,
-            optional=True,
-            field="decision_number",
-        ),
-        Step(
-            "decision_date",
-            pr.ask_decision_date,
-            pr.on_decision_date,
-            optional=True,
-            field="decision_date",
-        ),
+        *pr.PRODUCT_STEPS,
         Step("summary", ask_summary, on_summary),
     ),
     transitions=TRANSITIONS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations.flows.base import Go, Retry
+from conversations.flows.base import Go, Retry, Step
 from conversations.flows.profile_steps import library
 from conversations.i18n import N_
 from conversations.messages import Choice, Reply
@@ -174,3 +174,23 @@ async def on_decision_date(turn: Turn, answer: Answer) -> Go | Retry:
         return Retry(turn.t("Please type a past date as dd/mm/yyyy, e.g. 15/03/2024."))
     turn.form["decision_date"] = day.isoformat()
     return Go("summary")
+
+
+PRODUCT_STEPS: tuple[Step, ...] = (
+    Step("product_name", ask_product_name, on_product_name),
+    Step("product_group", ask_product_group, on_product_group),
+    Step("product_set", ask_product_set, on_product_set),
+    Step("stage", ask_stage, on_stage),
+    Step("stars", ask_stars, on_stars),
+    Step(
+        "decision_number",
+        ask_decision_number,
+        on_decision_number,
+        optional=True,
+        field="decision_number",
+    ),
+    Step(
+        "decision_date", ask_decision_date, on_decision_date, optional=True, field="decision_date"
+    ),
+)
+"""The product questions, in order, as used by the registration and add-product flows."""

@@ -63,14 +63,7 @@ FLOW = Flow(
     name="profile",
     steps=(
         Step("summary", ask_summary, on_summary),
-        Step("representative", pf.ask_representative, pf.on_representative),
-        Step("producer_name", pf.ask_producer_name, pf.on_producer_name),
-        Step("entity_type", pf.ask_entity_type, pf.on_entity_type),
-        Step("unregistered_info", pf.ask_unregistered_info, pf.on_unregistered_info),
-        Step("phone", pf.ask_phone, pf.on_phone),
-        Step("province", pf.ask_province, pf.on_province),
-        Step("commune", pf.ask_commune, pf.on_commune),
-        Step("commune_pick", pf.ask_commune_pick, pf.on_commune_pick, transient=True),
+        *pf.PROFILE_STEPS,
     ),
     transitions=TRANSITIONS,
 )

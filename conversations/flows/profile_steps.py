@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations.flows.base import Go, Retry
+from conversations.flows.base import Go, Retry, Step
 from conversations.i18n import N_
 from conversations.messages import Choice, Reply
 from conversations.parsing import clean_name, normalise_phone
@@ -192,3 +192,16 @@ async def on_commune_pick(turn: Turn, answer: Answer) -> Go | Retry:
     turn.form.pop("commune_options", None)
     turn.form.pop("commune_typed", None)
     return Go("product_name")
+
+
+PROFILE_STEPS: tuple[Step, ...] = (
+    Step("representative", ask_representative, on_representative),
+    Step("producer_name", ask_producer_name, on_producer_name),
+    Step("entity_type", ask_entity_type, on_entity_type),
+    Step("unregistered_info", ask_unregistered_info, on_unregistered_info),
+    Step("phone", ask_phone, on_phone),
+    Step("province", ask_province, on_province),
+    Step("commune", ask_commune, on_commune),
+    Step("commune_pick", ask_commune_pick, on_commune_pick, transient=True),
+)
+"""The profile questions, in order, as used by the registration and profile flows."""

@@ -88,8 +88,12 @@ async def ask_topic(turn: Turn) -> list[Reply]:
     bank = quiz_bank(turn)
     back = Choice(turn.t("↩️ Back"), "back")
     if bank is None:
-        return [Reply(turn.t("The quiz is not available right now. Please try again later."),
-                      choices=(back,))]
+        return [
+            Reply(
+                turn.t("The quiz is not available right now. Please try again later."),
+                choices=(back,),
+            )
+        ]
     choices = tuple(
         Choice(f"{topic_title(turn.t, bank, t.id)} ({len(bank.by_topic(t.id))})", f"topic:{t.id}")
         for t in bank.topics
@@ -229,10 +233,10 @@ async def ask_settings(turn: Turn) -> list[Reply]:
         "🏆 Leaderboard: your given name and number of right answers in your courses' ranking."
     )
     choices = (
-        Choice(turn.t("🔔 Reminders: {state}", state=_state(turn, learner.review_reminders)),
-               "remind"),
-        Choice(turn.t("🏆 Leaderboard: {state}", state=_state(turn, learner.leaderboard)),
-               "board"),
+        Choice(
+            turn.t("🔔 Reminders: {state}", state=_state(turn, learner.review_reminders)), "remind"
+        ),
+        Choice(turn.t("🏆 Leaderboard: {state}", state=_state(turn, learner.leaderboard)), "board"),
         Choice(turn.t("↩️ Back"), "back"),
     )
     return [Reply(text, choices=choices)]

@@ -25,7 +25,7 @@ QUIZ_PHRASES: dict[str, str] = {
 
 
 async def open_quiz(router: Router, turn: Turn, value: str) -> list[Reply]:
-    """"menu:quiz" opens (or resumes) the quiz; "quiz:review", "quiz:course:<id>" start a run."""
+    """ "menu:quiz" opens (or resumes) the quiz; "quiz:review", "quiz:course:<id>" start a run."""
     if quiz_bank(turn) is None:
         lead = turn.t("The quiz is not available right now. Please try again later.")
         return [menu_reply(turn, lead=lead)]

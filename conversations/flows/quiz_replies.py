@@ -96,8 +96,14 @@ def result_text(
     right = sum(1 for _, ok in answers if ok)
     total = len(answers)
     percent = round(100 * right / total) if total else 0
-    lines = [t("🏁 Done! Your score: {right}/{total} ({percent}%).", right=right, total=total,
-               percent=percent)]
+    lines = [
+        t(
+            "🏁 Done! Your score: {right}/{total} ({percent}%).",
+            right=right,
+            total=total,
+            percent=percent,
+        )
+    ]
     missed: dict[str, int] = {}
     for question_id, ok in answers:
         question = bank.get(question_id)
@@ -139,8 +145,11 @@ def report_text(t: Texts, report: CourseReport, bank: QuizBank | None, zone: Zon
         f"📊 {course_line(t, report.course, zone)}",
         t("Trainees who joined: {n}", n=t.number(report.members)),
         t("Took the quiz: {n}", n=t.number(report.participants)),
-        t("Answers: {n} ({right} right)", n=t.number(report.answers),
-          right=t.number(report.correct)),
+        t(
+            "Answers: {n} ({right} right)",
+            n=t.number(report.answers),
+            right=t.number(report.correct),
+        ),
         t("Average score: {percent}%", percent=round(report.average)),
     ]
     if report.hardest:
@@ -150,13 +159,17 @@ def report_text(t: Texts, report: CourseReport, bank: QuizBank | None, zone: Zon
         text = question.question[t.locale] if question else question_id
         if len(text) > SHORT:
             text = text[: SHORT - 1].rstrip() + "…"
-        lines.append(t("• {right}/{asked} right — {question}", right=right, asked=asked,
-                       question=text))
+        lines.append(
+            t("• {right}/{asked} right — {question}", right=right, asked=asked, question=text)
+        )
     return "\n".join(lines)
 
 
 def leaderboard_text(
-    t: Texts, course: Course, board: Sequence[tuple[int, str, int]], viewer: int | None,
+    t: Texts,
+    course: Course,
+    board: Sequence[tuple[int, str, int]],
+    viewer: int | None,
     opted_in: bool,
 ) -> str:
     """The opted-in members of a course by right answers, given names only."""
@@ -164,8 +177,7 @@ def leaderboard_text(
     for rank, (user_id, name, score) in enumerate(board[:10], start=1):
         mark = " ⬅️" if user_id == viewer else ""
         shown = name or t("Trainee")
-        lines.append(t("{rank}. {name} — {score} right", rank=rank, name=shown, score=score)
-                     + mark)
+        lines.append(t("{rank}. {name} — {score} right", rank=rank, name=shown, score=score) + mark)
     if not board:
         lines.append(t("Nobody is on the leaderboard yet."))
     if not opted_in:

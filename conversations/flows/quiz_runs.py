@@ -58,5 +58,4 @@ async def run_form(turn: Turn, what: str) -> dict[str, Any] | str:
         rng = random.Random(f"{user_id}:{turn.now.isoformat()}")
         ids = spacing.order_quiz(pool_ids, cards, turn.now, rng)
     questions = ids[:QUIZ_LENGTH]
-    return {"course_id": course_id, "questions": questions, "index": 0, "answers": [],
-            "ticked": []}
+    return {"course_id": course_id, "questions": questions, "index": 0, "answers": [], "ticked": []}
