@@ -24,5 +24,4 @@ class Services:
     """The FAQ index (`knowledge.retrieval.FaqIndex`), or None when running without it."""
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     clock: Callable[[], datetime] = utcnow
-    default_province: str = "Cà Mau"
     default_locale: str = "vi"
