@@ -1,4 +1,4 @@
-"""The `ocop-bot` command line: run, chat, ask, knowledge check, db upgrade."""
+"""The `ocop-bot` command line: run, chat, ask, knowledge, officers, data, db upgrade."""
 
 from __future__ import annotations
 
@@ -59,6 +59,19 @@ def _parser() -> argparse.ArgumentParser:
     zauth = zalo_sub.add_parser("auth", help="authorise the OA (OAuth v4, PKCE), store its tokens")
     zauth.add_argument("--redirect-uri", default=None, help="callback URL (ZALO_REDIRECT_URI)")
     zalo_sub.add_parser("status", help="when the OA's token expires, whether refreshing failed")
+    from conversations import officers
+
+    off = sub.add_parser("officers", help="who may act as an officer")
+    off_sub = off.add_subparsers(dest="officers_command", required=True)
+    for name, text in (("add", "make a user an officer"), ("remove", "take the role away")):
+        cmd = off_sub.add_parser(name, help=text)
+        cmd.add_argument("--channel", choices=officers.CHANNELS, required=True)
+        cmd.add_argument("--user-id", required=True, help="the user's id on that channel")
+    off_sub.add_parser("list", help="every officer")
+    inv = off_sub.add_parser("invite", help='print a one-time code to type as "/canbo CODE"')
+    inv.add_argument("--days", type=int, default=7, help="how long the code works")
+    pwd = off_sub.add_parser("set-password", help="dashboard password (stdin when not a TTY)")
+    pwd.add_argument("name", help="the web officer's user id")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply schema migrations")
@@ -156,6 +169,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.data_commands import export_file
 
         return asyncio.run(export_file(settings, args.kind, args.format, args.out))
+    if args.command == "officers":
+        from bot import officer_commands as oc
+
+        if args.officers_command == "add":
+            return asyncio.run(oc.add(settings, args.channel, args.user_id))
+        if args.officers_command == "remove":
+            return asyncio.run(oc.remove(settings, args.channel, args.user_id))
+        if args.officers_command == "invite":
+            return asyncio.run(oc.invite(settings, args.days))
+        if args.officers_command == "set-password":
+            return asyncio.run(oc.set_password(settings, args.name))
+        return asyncio.run(oc.list_all(settings))
     if args.command == "db":
         asyncio.run(_db_upgrade(settings))
         print("database schema is up to date")

@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
@@ -25,27 +24,13 @@ from bot.channels.errors import Blocked, RateLimited, TransientError, WindowClos
 from bot.channels.sender import Sender
 from bot.ratelimit import ChannelLimiter
 from conversations import outbox as ob
-from conversations.clock import utcnow
-from conversations.messages import Choice, Reply
+from conversations.clock import QuietHours, utcnow
 from conversations.models import User
 from conversations.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True, slots=True)
-class QuietHours:
-    """Local hours in which only urgent messages go out (start may be after end: overnight)."""
-
-    start: time = time(21, 0)
-    end: time = time(7, 0)
-
-    def contains(self, moment: datetime, zone: ZoneInfo) -> bool:
-        """True when `moment` falls inside the quiet hours, local time."""
-        local = moment.astimezone(zone).time()
-        if self.start <= self.end:
-            return self.start <= local < self.end
-        return local >= self.start or local < self.end
+__all__ = ["DeliveryWorker", "QuietHours"]
 
 
 class DeliveryWorker(Repeating):
@@ -140,7 +125,7 @@ class DeliveryWorker(Repeating):
         last = user.last_inbound_at
         if sender.reply_window is not None and (last is None or now - last > sender.reply_window):
             return ob.WINDOW_CLOSED, {"error": "outside the channel's reply window"}
-        reply = Reply(row.text, choices=tuple(Choice(label, value) for label, value in row.choices))
+        reply = ob.reply_of(row)
         limiter = self.limiters.get(user.channel)
         try:
             if limiter is None:

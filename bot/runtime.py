@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.database import create_engine, session_factory, upgrade
-from bot.settings import Settings
+from bot.settings import Settings, parse_quiet_hours
 from conversations.assistant import build_engine
+from conversations.clock import QuietHours
 from conversations.engine import Engine
 from conversations.i18n import Catalogs
 from conversations.services import Services
@@ -47,6 +48,7 @@ async def open_runtime(
             faq=faq,
             timezone=settings.zone,
             default_locale=settings.default_locale,
+            quiet=QuietHours(*parse_quiet_hours(settings.quiet_hours)),
         )
         yield Runtime(settings, db, sessions, services, build_engine(sessions, services))
     finally:

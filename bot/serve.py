@@ -10,11 +10,11 @@ import uvicorn
 
 from bot.channels.sender import Sender
 from bot.channels.webchat import WebChat
-from bot.delivery import DeliveryWorker, QuietHours
+from bot.delivery import DeliveryWorker
 from bot.ratelimit import ChannelLimiter
 from bot.runtime import Runtime, open_runtime
 from bot.scheduler import ReminderScheduler
-from bot.settings import Settings, parse_quiet_hours
+from bot.settings import Settings
 from bot.web.app import create_app
 from bot.web.component import Component
 
@@ -49,9 +49,9 @@ def workers(runtime: Runtime, channels: list[Component]) -> list[Component]:
         "zalo": ChannelLimiter(settings.zalo_rate_per_second),
         "web": ChannelLimiter(200.0),
     }
-    start, end = parse_quiet_hours(settings.quiet_hours)
+    runtime.services.channels = {name: s.reply_window for name, s in senders.items()}
     delivery = DeliveryWorker(
-        runtime.sessions, senders, limiters, settings.zone, quiet=QuietHours(start, end)
+        runtime.sessions, senders, limiters, settings.zone, quiet=runtime.services.quiet
     )
     return [delivery, ReminderScheduler(runtime.sessions, runtime.services)]
 

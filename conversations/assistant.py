@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from conversations import faq_chat, producer_store, reminder_views
+from conversations import broadcast_chat, faq_chat, officers, producer_store, reminder_views
 from conversations.engine import Engine
 from conversations.flows import (
     add_product,
+    broadcast,
     dossier,
     language,
     menu,
@@ -34,6 +35,7 @@ FLOWS: tuple[Flow, ...] = (
     dossier.FLOW,
     my_data.FLOW,
     quiz.FLOW,
+    broadcast.FLOW,
 )
 
 PHRASES: dict[str, str] = {
@@ -56,12 +58,22 @@ PHRASES: dict[str, str] = {
     "reminders": "menu:reminders",
     "dang ky": "menu:register",
     "register": "menu:register",
+    "dung thong bao": "announce:off",
+    "tat thong bao": "announce:off",
+    "stop announcements": "announce:off",
+    "nhan thong bao": "announce:on",
+    "bat thong bao": "announce:on",
+    "start announcements": "announce:on",
+    "thong bao": "bcast:new",
+    "gui thong bao": "bcast:new",
+    "announcement": "bcast:new",
+    "lich su thong bao": "bcast:history",
     **quiz_commands.QUIZ_PHRASES,
 }
 """Typed phrases (folded, without ending punctuation) that act like a menu choice anywhere idle."""
 
 
-COMMANDS = {"lich": reminder_views.officer_calendar}
+COMMANDS = {"lich": reminder_views.officer_calendar, "canbo": broadcast_chat.redeem_invite}
 """Slash commands with arguments, typed anywhere outside a form step."""
 
 
@@ -132,9 +144,16 @@ def build_router() -> Router:
         if command and command[0] in COMMANDS:
             return await COMMANDS[command[0]](turn, command[1])
         action = PHRASES.get(fold(text).strip(" ?!.…"))
+        if action and action.startswith("bcast:") and not officers.is_officer(turn.user):
+            action = None  # "thông báo" from a producer is a question, not a command
         if action:
             return await router.actions[action.split(":", 1)[0]](turn, action)
         return await faq_chat.answer_text(turn, text)
+
+    async def on_bcast(turn: Turn, value: str) -> list[Reply]:
+        if value == "bcast:new" and officers.is_officer(turn.user):
+            return await router.start(turn, "broadcast", form={})
+        return await broadcast_chat.on_officer_action(turn, value)
 
     async def on_quiz_due(turn: Turn, value: str) -> list[Reply]:
         # The "review now" button of a review reminder, accepted from that older message.
@@ -150,11 +169,13 @@ def build_router() -> Router:
             "remset": reminder_views.on_setting,
             "faq": faq_chat.on_faq,
             "quizdue": on_quiz_due,
+            "bcast": on_bcast,
+            "announce": broadcast_chat.on_announce,
             "quiz": on_quiz,
             "q": on_quiz_answer,
         },
         free_text=on_text,
-        open_prefixes=frozenset({"rem", "quizdue"}),
+        open_prefixes=frozenset({"rem", "quizdue", "announce"}),
         late_prefixes=frozenset({"q"}),
     )
     return router

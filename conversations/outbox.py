@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from conversations.clock import utcnow
-from conversations.messages import Reply
+from conversations.messages import Attachment, Choice, Reply
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 FAILED, BLOCKED, WINDOW_CLOSED, NO_CHANNEL, CANCELLED = (
@@ -42,6 +42,8 @@ class OutboxMessage(SQLModel, table=True):
     """Reminders of one thing (a product's certificate expiry) share a series."""
     text: str
     choices: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    attachment: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    """{"kind", "file_ref", "mime_type"} of a photo or document sent with the text."""
     urgent: bool = False
     status: str = Field(default=PENDING, max_length=16, index=True)
     due_on: date | None = None
@@ -99,6 +101,18 @@ class CalendarOverride(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+def reply_of(row: OutboxMessage) -> Reply:
+    """The stored message as a reply to send."""
+    attachment = None
+    if row.attachment:
+        kind = "photo" if row.attachment.get("kind") == "photo" else "document"
+        attachment = Attachment(
+            kind, row.attachment["file_ref"], row.attachment.get("mime_type", "")
+        )
+    choices = tuple(Choice(label, value) for label, value in row.choices)
+    return Reply(row.text, choices=choices, attachment=attachment)
+
+
 def make_ref(dedupe_key: str) -> str:
     """A short reference for `dedupe_key` (10 hex characters)."""
     return hashlib.sha1(dedupe_key.encode("utf-8")).hexdigest()[:10]
@@ -131,6 +145,15 @@ async def enqueue(
         "series": series[:160],
         "text": reply.text,
         "choices": [[c.label, c.value] for c in reply.choices],
+        "attachment": (
+            {
+                "kind": reply.attachment.kind,
+                "file_ref": reply.attachment.file_ref,
+                "mime_type": reply.attachment.mime_type,
+            }
+            if reply.attachment
+            else None
+        ),
         "urgent": urgent,
         "status": PENDING if user_id is not None else NO_CHANNEL,
         "due_on": due_on,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conversations.clock import utcnow
+from conversations.clock import QuietHours, utcnow
 from conversations.i18n import Catalogs
 from knowledge.library import Library
 
@@ -25,3 +25,8 @@ class Services:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     clock: Callable[[], datetime] = utcnow
     default_locale: str = "vi"
+    quiet: QuietHours = field(default_factory=QuietHours)
+    """Local hours in which non-urgent proactive messages wait."""
+    channels: dict[str, timedelta | None] | None = None
+    """Channels the running process can send on, each with its reply window (None: none);
+    None when unknown (a CLI or a test without channels), so every channel counts."""

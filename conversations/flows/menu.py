@@ -21,9 +21,14 @@ MENU_ITEMS: tuple[tuple[str, str], ...] = (
 """(value, label msgid) of each main-menu entry, in the order shown."""
 
 
+OFFICER_ITEMS: tuple[tuple[str, str], ...] = (("bcast:menu", N_("📣 Announcements (officers)")),)
+"""Entries officers see below the main menu."""
+
+
 def menu_choices(turn: Turn) -> tuple[Choice, ...]:
-    """The main-menu choices in the user's language."""
-    return tuple(Choice(turn.t(label), value) for value, label in MENU_ITEMS)
+    """The main-menu choices in the user's language (officers see theirs too)."""
+    items = MENU_ITEMS + (OFFICER_ITEMS if turn.user.role == "officer" else ())
+    return tuple(Choice(turn.t(label), value) for value, label in items)
 
 
 def menu_reply(turn: Turn, *, greeting: bool = False, lead: str = "") -> Reply:

@@ -1,0 +1,1 @@
+"""The officers' web dashboard at /admin."""
