@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import signal
+from datetime import timedelta
 from types import FrameType
 
 import uvicorn
 
+from bot.broadcast_dispatch import BroadcastDispatcher
 from bot.channels.sender import Sender
 from bot.channels.webchat import WebChat
 from bot.delivery import DeliveryWorker
@@ -37,7 +39,8 @@ def components(runtime: Runtime) -> list[Component]:
 
 
 def workers(runtime: Runtime, channels: list[Component]) -> list[Component]:
-    """The delivery worker (sending the outbox through every channel) and the scheduler."""
+    """The delivery worker (sending the outbox through every channel), the broadcast
+    dispatcher and the reminder scheduler."""
     settings = runtime.settings
     senders: dict[str, Sender] = {
         c.channel: c
@@ -51,9 +54,21 @@ def workers(runtime: Runtime, channels: list[Component]) -> list[Component]:
     }
     runtime.services.channels = {name: s.reply_window for name, s in senders.items()}
     delivery = DeliveryWorker(
-        runtime.sessions, senders, limiters, settings.zone, quiet=runtime.services.quiet
+        runtime.sessions,
+        senders,
+        limiters,
+        settings.zone,
+        quiet=runtime.services.quiet,
+        stuck_after=timedelta(seconds=settings.delivery_stuck_seconds),
     )
-    return [delivery, ReminderScheduler(runtime.sessions, runtime.services)]
+    dispatcher = BroadcastDispatcher(
+        runtime.sessions,
+        runtime.services,
+        senders,
+        limiters,
+        progress_every=timedelta(seconds=settings.broadcast_progress_seconds),
+    )
+    return [delivery, dispatcher, ReminderScheduler(runtime.sessions, runtime.services)]
 
 
 def chat_url(settings: Settings) -> str:

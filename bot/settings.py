@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     """Local hours in which only urgent reminders and broadcasts are sent (QUIET_HOURS)."""
     telegram_rate_per_second: float = Field(default=30.0, gt=0)
     zalo_rate_per_second: float = Field(default=10.0, gt=0)
+    delivery_stuck_seconds: float = Field(default=300.0, gt=0)
+    """A message claimed this long ago without a result (its worker died) is sent again."""
+    broadcast_progress_seconds: float = Field(default=3.0, gt=0)
+    """How often an officer's progress line of a running broadcast is refreshed."""
     ocop_secret_key: str = ""
     """Signs web cookies (OCOP_SECRET_KEY); empty means one is generated and kept under var/."""
 

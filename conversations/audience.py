@@ -123,7 +123,7 @@ _OUTCOMES: tuple[Outcome, ...] = ("send", "opted_out", "unreachable", "window_cl
 
 
 def completeness_of(library: Library, products: list[Product], done: dict[int, set[str]]) -> str:
-    """"complete" when every product's required items are done, "not_started" when none is."""
+    """ "complete" when every product's required items are done, "not_started" when none is."""
     required = done_count = 0
     complete = bool(products)
     for product in products:

@@ -39,8 +39,11 @@ async def history(turn: Turn) -> list[Reply]:
         when = turn.t.datetime(row.send_at.astimezone(turn.services.timezone))
         lines.append(
             f"{STATUS_LABELS.get(row.status, '')} #{row.id} · {when} · "
-            + turn.t("sent {sent}/{total}", sent=turn.t.number(numbers["sent"]),
-                     total=turn.t.number(numbers.total))
+            + turn.t(
+                "sent {sent}/{total}",
+                sent=turn.t.number(numbers["sent"]),
+                total=turn.t.number(numbers.total),
+            )
             + f"\n   “{broadcasts.excerpt(row.text, 50)}”"
         )
         choices.append(Choice(f"#{row.id}", f"bcast:show:{row.id}"))
@@ -74,8 +77,9 @@ async def on_officer_action(turn: Turn, value: str) -> list[Reply]:
     if action == "show" and row is not None:
         return await _show(turn, row)
     if action == "cancel" and row is not None and row.status in (SCHEDULED, RUNNING):
-        text = turn.t("Cancel announcement #{id}? Messages not yet sent will not go out.",
-                      id=row.id)
+        text = turn.t(
+            "Cancel announcement #{id}? Messages not yet sent will not go out.", id=row.id
+        )
         choices = (
             Choice(turn.t("🚫 Yes, cancel it"), f"bcast:cancelok:{row.id}"),
             Choice(turn.t("Keep it"), f"bcast:show:{row.id}"),
@@ -84,11 +88,16 @@ async def on_officer_action(turn: Turn, value: str) -> list[Reply]:
     if action == "cancelok" and ident is not None:
         done = await broadcasts.cancel(turn.session, ident, turn.now)
         if done is None:
-            return [Reply(turn.t("That announcement can no longer be cancelled."),
-                          choices=officer_choices(turn))]
-        return [Reply(turn.t("🚫 Announcement #{id} is cancelled.", id=ident)), *await _show(
-            turn, done
-        )]
+            return [
+                Reply(
+                    turn.t("That announcement can no longer be cancelled."),
+                    choices=officer_choices(turn),
+                )
+            ]
+        return [
+            Reply(turn.t("🚫 Announcement #{id} is cancelled.", id=ident)),
+            *await _show(turn, done),
+        ]
     text = turn.t("📣 Announcements to producers and trainees.")
     return [Reply(text, choices=officer_choices(turn))]
 

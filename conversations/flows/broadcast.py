@@ -149,8 +149,10 @@ async def ask_counts(turn: Turn) -> list[Reply]:
         choices = choices[2:]
     summary = counts_text(turn, counts)
     if photo and any(ch != photo["channel"] for ch in counts.by_channel if ch != "none"):
-        summary += "\n" + turn.t("The photo goes to {channel} users only; others get the text.",
-                                 channel=turn.t(CHANNEL_NAMES.get(photo["channel"], "")))
+        summary += "\n" + turn.t(
+            "The photo goes to {channel} users only; others get the text.",
+            channel=turn.t(CHANNEL_NAMES.get(photo["channel"], "")),
+        )
     return [lead, shown, Reply(summary, choices=tuple(choices))]
 
 
@@ -180,7 +182,7 @@ async def ask_schedule(turn: Turn) -> list[Reply]:
 
 
 def parse_when(text: str, today: date) -> datetime | None:
-    """"15/12 8:00" → a naive local datetime (this year, or next if already past)."""
+    """ "15/12 8:00" → a naive local datetime (this year, or next if already past)."""
     from conversations.parsing import parse_date
 
     m = _WHEN.match(text)
@@ -235,8 +237,11 @@ async def ask_confirm(turn: Turn) -> list[Reply]:
         text = t("Send this announcement to {n} people now?", n=n)
         moment = turn.now
     else:
-        text = t("Send this announcement to {n} people on {when}?", n=n,
-                 when=t.datetime(when.astimezone(turn.services.timezone)))
+        text = t(
+            "Send this announcement to {n} people on {when}?",
+            n=n,
+            when=t.datetime(when.astimezone(turn.services.timezone)),
+        )
         moment = when
     if urgent:
         text += "\n" + t("🚨 Urgent: it goes out even during quiet hours.")

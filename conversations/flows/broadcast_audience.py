@@ -86,8 +86,10 @@ def _group_name(turn: Turn, lib: Any, group_id: str) -> str:
 async def ask_audience(turn: Turn) -> list[Reply]:
     """Shows who is chosen and offers each way to narrow or widen it."""
     audience = audience_of(turn)
-    text = turn.t("👥 Who should receive it?") + "\n" + turn.t(
-        "Chosen: {who}", who=await describe(turn, audience)
+    text = (
+        turn.t("👥 Who should receive it?")
+        + "\n"
+        + turn.t("Chosen: {who}", who=await describe(turn, audience))
     )
     choices = (
         Choice(turn.t("✅ Continue with this audience"), "aud:next"),

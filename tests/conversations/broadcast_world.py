@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from conversations.clock import utcnow
@@ -89,20 +91,65 @@ async def add_producer(
 
 
 async def telegram_producers(
-    sessions: async_sessionmaker[AsyncSession], n: int, *, first_chat: int = 10_000,
+    sessions: async_sessionmaker[AsyncSession],
+    n: int,
+    *,
+    first_chat: int = 10_000,
     commune: str = "Phường An Xuyên",
-) -> list[Seeded]:
-    """`n` reachable Telegram producers with chat ids first_chat, first_chat+1, …"""
-    seeded = []
+) -> list[int]:
+    """`n` reachable Telegram producers with chat ids first_chat, first_chat+1, …, inserted in
+    bulk (a few statements, not thousands); their chat ids."""
+    now = utcnow()
+    chats = list(range(first_chat, first_chat + n))
     async with sessions() as session, session.begin():
-        for i in range(n):
-            seeded.append(
-                await add_producer(
-                    session,
-                    name=f"p{first_chat + i}",
-                    commune=commune,
-                    external_id=str(first_chat + i),
-                    last_inbound=utcnow() - timedelta(days=1),
-                )
+        await session.exec(  # type: ignore[call-overload]
+            insert(User).values(
+                [
+                    {
+                        "channel": "telegram",
+                        "external_id": str(c),
+                        "display_name": f"p{c}",
+                        "locale": "vi",
+                        "locale_chosen": False,
+                        "role": "user",
+                        "reachable": True,
+                        "created_at": now,
+                        "last_inbound_at": now - timedelta(days=1),
+                    }
+                    for c in chats
+                ]
+            ),
+        )
+        rows = await session.exec(
+            select(User.id, User.external_id).where(
+                User.channel == "telegram", col(User.external_id).in_([str(c) for c in chats])
             )
-    return seeded
+        )
+        ids = {int(ext): uid for uid, ext in rows}
+        await session.exec(  # type: ignore[call-overload]
+            insert(Conversation).values(
+                [
+                    {"user_id": ids[c], "state": IDLE, "data": {}, "choices": [], "updated_at": now}
+                    for c in chats
+                ]
+            ),
+        )
+        await session.exec(  # type: ignore[call-overload]
+            insert(Producer).values(
+                [
+                    {
+                        "user_id": ids[c],
+                        "representative": f"p{c}",
+                        "name": f"HTX p{c}",
+                        "entity_type": "cooperative",
+                        "province": "Cà Mau",
+                        "commune": commune,
+                        "source": "chat",
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for c in chats
+                ]
+            ),
+        )
+    return chats

@@ -138,13 +138,17 @@ async def test_photo_goes_with_the_text_on_the_officers_channel(
     await chat.tap("ok")
     rows = {r.user_id: r for r in await _rows(database)}
     assert rows[world["tg"].user_id].attachment == {
-        "kind": "photo", "file_ref": "PHOTO-FILE-ID", "mime_type": "image/jpeg"
+        "kind": "photo",
+        "file_ref": "PHOTO-FILE-ID",
+        "mime_type": "image/jpeg",
     }
     assert rows[world["web_b"].user_id].attachment is None
 
 
 async def test_schedule_history_and_cancel(
-    database: Database, assistant: Callable[[], Engine], services: Services,
+    database: Database,
+    assistant: Callable[[], Engine],
+    services: Services,
     world: dict[str, Seeded],
 ) -> None:
     chat = await _officer(database, assistant())
@@ -228,9 +232,13 @@ async def test_producers_stop_and_restart_announcements(
 
     async def stopped() -> int:
         async with database.sessions() as session:
-            query = select(func.count()).select_from(ReminderOptOut).where(
-                ReminderOptOut.user_id == world["tg"].user_id,
-                ReminderOptOut.kind == "announcement",
+            query = (
+                select(func.count())
+                .select_from(ReminderOptOut)
+                .where(
+                    ReminderOptOut.user_id == world["tg"].user_id,
+                    ReminderOptOut.kind == "announcement",
+                )
             )
             return int((await session.exec(query)).one())
 

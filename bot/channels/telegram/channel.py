@@ -135,6 +135,22 @@ class TelegramChannel:
         policy = replace(self.config.retry, rate_limit_retries=0)
         return await self.sender.send(external_id, replies, policy=policy)
 
+    async def edit(self, external_id: str, message_id: str, text: str) -> None:
+        """Replace the text of a message the bot sent (an officer's progress line)."""
+        if not self._ready.is_set():
+            raise TransientError("the Telegram channel is not connected")
+        policy = replace(self.config.retry, rate_limit_retries=0)
+        try:
+            await call(
+                partial(self.bot.edit_message_text, text, chat_id=external_id,
+                        message_id=int(message_id)),
+                what="edit message",
+                policy=policy,
+            )
+        except ChannelError as exc:
+            if "not modified" not in str(exc):
+                raise
+
     async def download(self, file_ref: str) -> bytes:
         """The content of a file the user sent (photo or document), fetched now."""
         policy = self.config.retry

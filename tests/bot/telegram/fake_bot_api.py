@@ -2,7 +2,8 @@
 
 It keeps a queue of updates with Telegram's offset rules (an update is forgotten once
 `getUpdates` is called with a higher offset), answers the methods the bot uses, serves files,
-and can answer the next N calls of a method with an error (429 with retry_after, 403, 502).
+can answer the next N calls of a method with an error (429 with retry_after, 403, 502), and can
+enforce an overall sending rate like Telegram's flood control (429 when exceeded).
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ STRING_PARAMS = frozenset(
      "secret_token", "photo", "document", "type", "parse_mode"}
 )  # fmt: skip
 """Parameters PTB sends as raw strings; every other value is JSON-encoded."""
+LIMITED_METHODS = frozenset(
+    {"sendMessage", "sendPhoto", "sendDocument", "sendPoll", "editMessageText"}
+)
 DESCRIPTIONS = {
     403: "Forbidden: bot was blocked by the user",
     409: "Conflict: can't use getUpdates method while webhook is active",
@@ -81,8 +85,17 @@ class Sent:
 class FakeBotApi:
     """The server and its state; use as `async with FakeBotApi() as api:`."""
 
-    def __init__(self, token: str = TOKEN, first_update_id: int = 1) -> None:
+    def __init__(
+        self, token: str = TOKEN, first_update_id: int = 1, rate_limit: float | None = None
+    ) -> None:
         self.token = token
+        self.rate_limit = rate_limit
+        """Messages per second over all chats (as Telegram's ~30/s): a bucket holding one
+        second's worth; a send finding it empty gets 429 with retry_after 1."""
+        self.limited = 0
+        """Sends refused by `rate_limit`."""
+        self._bucket = rate_limit or 0.0
+        self._bucket_at = time.monotonic()
         self.url = ""
         self.calls: list[Call] = []
         self.sent: list[Sent] = []
@@ -201,6 +214,9 @@ class FakeBotApi:
             failures = self._failures.get(method)
             if failures:
                 raise failures.pop(0)
+            if method in LIMITED_METHODS and not self._take_token():
+                self.limited += 1
+                raise ApiError(429, retry_after=1)
             handler = getattr(self, f"_m_{method}", None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
@@ -217,6 +233,18 @@ class FakeBotApi:
         if file_id not in self.files:
             return Response(status_code=404)
         return Response(self.files[file_id], media_type="application/octet-stream")
+
+    def _take_token(self) -> bool:
+        if self.rate_limit is None:
+            return True
+        now = time.monotonic()
+        refill = (now - self._bucket_at) * self.rate_limit
+        self._bucket = min(self.rate_limit, self._bucket + refill)
+        self._bucket_at = now
+        if self._bucket < 1:
+            return False
+        self._bucket -= 1
+        return True
 
     def _deliver(self, method: str, params: dict[str, Any], shown: str, **extra: Any) -> dict:
         chat_id = int(params["chat_id"])
