@@ -124,7 +124,7 @@ def counts_text(turn: Turn, counts: aud.Counts) -> str:
         if row["window_closed"]:
             parts.append(t("{n} outside the Zalo window", n=t.number(row["window_closed"])))
         lines.append(f"• {name}: " + ", ".join(parts))
-    lines += ["", t("Will be sent to {n} people.", n=t.number(counts.total("send")))]
+    lines += ["", t("It will be sent to: {n}", n=t.number(counts.total("send")))]
     return "\n".join(lines)
 
 
@@ -234,11 +234,11 @@ async def ask_confirm(turn: Turn) -> list[Reply]:
     urgent = bool(turn.form.get("urgent"))
     n = t.number(int(turn.form.get("recipients", 0)))
     if when is None:
-        text = t("Send this announcement to {n} people now?", n=n)
+        text = t("Send this announcement now? Recipients: {n}.", n=n)
         moment = turn.now
     else:
         text = t(
-            "Send this announcement to {n} people on {when}?",
+            "Send this announcement on {when}? Recipients now: {n}.",
             n=n,
             when=t.datetime(when.astimezone(turn.services.timezone)),
         )
@@ -283,7 +283,8 @@ async def on_confirm(turn: Turn, answer: Answer) -> Go | Retry:
             turn.session, broadcast, turn.services.catalogs, library(turn), turn.now
         )
         text = turn.t(
-            "✅ Announcement #{id} is being sent to {n} people. I will show the progress here.",
+            "✅ Announcement #{id} is being sent. Recipients: {n}. "
+            "I will show the progress here.",
             id=broadcast.id,
             n=turn.t.number(n),
         )

@@ -99,12 +99,12 @@ async def test_whole_flow_to_one_commune_counts_preview_and_rows(
     assert "Telegram: 1 will receive it, 1 unreachable, 1 opted out" in counts.text
     assert "Zalo: 0 will receive it, 1 outside the Zalo window" in counts.text
     assert "No chat channel: 0 will receive it, 1 unreachable" in counts.text
-    assert "Will be sent to 1 people." in counts.text
+    assert "It will be sent to: 1" in counts.text
 
     await chat.tap("when:now")
-    assert "Send this announcement to 1 people now?" in chat.text
+    assert "Send this announcement now? Recipients: 1." in chat.text
     await chat.tap("ok")
-    assert "is being sent to 4 people" in chat.text  # all but the one who opted out
+    assert "is being sent. Recipients: 4." in chat.text  # all but the one who opted out
 
     rows = await _rows(database)
     assert len(rows) == 4
@@ -207,7 +207,7 @@ async def test_a_non_officer_reaches_no_step(
         conv.data = {"form": {"text": "x", "audience": {"everyone": True}, "recipients": 9}}
         conv.choices = [["ok", "ok"]]
     await producer.tap("ok")
-    assert "for OCOP officers only" in producer.text
+    assert "chỉ dành cho cán bộ OCOP" in producer.text  # the seeded producer speaks Vietnamese
     assert await _broadcasts(database) == [] and await _rows(database) == []
 
 
@@ -243,11 +243,11 @@ async def test_producers_stop_and_restart_announcements(
             return int((await session.exec(query)).one())
 
     await producer.say("Dừng thông báo")
-    assert "will not receive announcements" in producer.text and await stopped() == 1
+    assert "sẽ không nhận thông báo nữa" in producer.text and await stopped() == 1
     await producer.say("dung thong bao")
     assert await stopped() == 1
     await producer.say("nhận thông báo")
-    assert "on again" in producer.text and await stopped() == 0
+    assert "Đã bật lại thông báo" in producer.text and await stopped() == 0
     await producer.tap("announce:off")  # the button under every announcement
     assert await stopped() == 1
 
