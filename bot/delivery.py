@@ -30,6 +30,9 @@ from conversations.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
 
+Result = tuple[OutboxMessage, "User | None", str, dict[str, object]]
+"""A row, its user, the status it ends with and the fields to write."""
+
 __all__ = ["DeliveryWorker", "QuietHours"]
 
 
@@ -63,9 +66,43 @@ class DeliveryWorker(Repeating):
         self.max_attempts = max_attempts
         self.clock = clock
         self.interval = poll_seconds
+        self._in_flight = 0
+        self._progress = asyncio.Event()
 
     async def run_once(self) -> int:
-        """Reclaim stuck rows, claim due ones, send them; return how many were handled."""
+        """Claim due rows and send them, claiming the next rows while the last ones are still
+        going out, until nothing is due; return how many were handled.
+
+        Results are written by one recorder task, many rows a transaction, so the database
+        keeps up with the channel's rate; until then the rows stay `sending`.
+        """
+        results: asyncio.Queue[Result | None] = asyncio.Queue()
+        recorder = asyncio.create_task(self._recorder(results))
+        tasks: set[asyncio.Task[None]] = set()
+        handled = 0
+        try:
+            while not self._stopping.is_set():
+                rows = await self._claim()
+                if not rows:
+                    break
+                handled += len(rows)
+                self._in_flight += len(rows)
+                for items in _by_chat(rows).values():
+                    task = asyncio.create_task(self._send_chat(items, results))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+                while self._in_flight > self.batch // 2:
+                    self._progress.clear()
+                    await self._progress.wait()
+            if tasks:
+                await asyncio.gather(*tasks)
+        finally:
+            await results.put(None)
+            await recorder
+        return handled
+
+    async def _claim(self) -> list[tuple[OutboxMessage, User | None]]:
+        """Reclaim stuck rows, mark up to `batch` due rows `sending`, and load them."""
         now = self.clock()
         async with self.sessions() as session, session.begin():
             await session.exec(  # type: ignore[call-overload]
@@ -87,31 +124,52 @@ class DeliveryWorker(Repeating):
                 query = query.where(col(OutboxMessage.urgent).is_(True))
             ids = list((await session.exec(query)).all())
             if not ids:
-                return 0
+                return []
             await session.exec(  # type: ignore[call-overload]
                 update(OutboxMessage)
                 .where(col(OutboxMessage.id).in_(ids))
                 .values(status=ob.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
             )
         async with self.sessions() as session:
-            rows = list(
+            return list(
                 await session.exec(
                     select(OutboxMessage, User)
                     .outerjoin(User, User.id == OutboxMessage.user_id)  # type: ignore[arg-type]
                     .where(col(OutboxMessage.id).in_(ids))
+                    .order_by(col(OutboxMessage.id))
                 )
             )
-        by_chat: dict[str, list[tuple[OutboxMessage, User | None]]] = {}
-        for row, user in rows:
-            key = f"{user.channel}:{user.external_id}" if user else f"none:{row.id}"
-            by_chat.setdefault(key, []).append((row, user))
-        await asyncio.gather(*(self._send_chat(items) for items in by_chat.values()))
-        return len(rows)
 
-    async def _send_chat(self, items: list[tuple[OutboxMessage, User | None]]) -> None:
+    async def _send_chat(
+        self, items: list[tuple[OutboxMessage, User | None]], results: asyncio.Queue[Result | None]
+    ) -> None:
         for row, user in items:
-            status, fields = await self._deliver(row, user)
-            await self._record(row, user, status, fields)
+            try:
+                status, fields = await self._deliver(row, user)
+                await results.put((row, user, status, fields))
+            finally:
+                self._in_flight -= 1
+                self._progress.set()
+
+    async def _recorder(self, results: asyncio.Queue[Result | None]) -> None:
+        """Write results as they come, all that are waiting in one transaction."""
+        done = False
+        while not done:
+            first = await results.get()
+            if first is None:
+                return
+            batch = [first]
+            while not results.empty():
+                item = results.get_nowait()
+                if item is None:
+                    done = True
+                    break
+                batch.append(item)
+            try:
+                await self._record(batch)
+            except Exception:
+                # The rows stay `sending` and are sent again after `stuck_after`.
+                log.exception("recording %d delivery results failed", len(batch))
 
     async def _deliver(
         self, row: OutboxMessage, user: User | None
@@ -158,16 +216,28 @@ class DeliveryWorker(Repeating):
             "error": None,
         }
 
-    async def _record(
-        self, row: OutboxMessage, user: User | None, status: str, fields: dict[str, object]
-    ) -> None:
+    async def _record(self, batch: list[Result]) -> None:
         async with self.sessions() as session, session.begin():
-            await session.exec(  # type: ignore[call-overload]
-                update(OutboxMessage)
-                .where(col(OutboxMessage.id) == row.id, col(OutboxMessage.status) == ob.SENDING)
-                .values(status=status, channel=user.channel if user else None, **fields)
-            )
-            if status == ob.BLOCKED and user is not None and user.reachable:
+            for row, user, status, fields in batch:
                 await session.exec(  # type: ignore[call-overload]
-                    update(User).where(col(User.id) == user.id).values(reachable=False)
+                    update(OutboxMessage)
+                    .where(
+                        col(OutboxMessage.id) == row.id, col(OutboxMessage.status) == ob.SENDING
+                    )
+                    .values(status=status, channel=user.channel if user else None, **fields)
                 )
+                if status == ob.BLOCKED and user is not None and user.reachable:
+                    await session.exec(  # type: ignore[call-overload]
+                        update(User).where(col(User.id) == user.id).values(reachable=False)
+                    )
+
+
+def _by_chat(
+    rows: list[tuple[OutboxMessage, User | None]],
+) -> dict[str, list[tuple[OutboxMessage, User | None]]]:
+    """Rows grouped per chat, in id order: one chat's messages go out one after another."""
+    by_chat: dict[str, list[tuple[OutboxMessage, User | None]]] = {}
+    for row, user in rows:
+        key = f"{user.channel}:{user.external_id}" if user else f"none:{row.id}"
+        by_chat.setdefault(key, []).append((row, user))
+    return by_chat

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import time_machine
 from sqlmodel import select
 
 from bot.channels.errors import RateLimited
-from bot.delivery import DeliveryWorker
+from bot.delivery import DeliveryWorker, QuietHours
 from bot.ratelimit import ChannelLimiter
 from bot.scheduler import ReminderScheduler
 from conversations.clock import utcnow
@@ -158,7 +158,9 @@ async def _registered_user(assistant: Callable[[], Engine], user: str = "u1") ->
 
 
 def _worker(db: Database, sender: FakeSender, now: list[datetime], **kw: object) -> DeliveryWorker:
+    """A worker on a fake clock; no quiet hours unless given (tests run at any time of day)."""
     limiters = {"test": ChannelLimiter(rate=1000)}
+    kw.setdefault("quiet", QuietHours(time(0, 0), time(0, 0)))
     return DeliveryWorker(db.open(), {"test": sender}, limiters, ZONE, clock=lambda: now[0], **kw)  # type: ignore[arg-type]
 
 
@@ -194,7 +196,7 @@ async def test_quiet_hours_hold_all_but_urgent(
     await _queue(database, uid, "urgent", evening, urgent=True)
     sender = FakeSender()
     now = [evening]
-    worker = _worker(database, sender, now)
+    worker = _worker(database, sender, now, quiet=QuietHours())
     await worker.run_once()
     assert sender.sent == [("u1", "hello urgent")]
     now[0] = datetime(2026, 12, 2, 7, 5, tzinfo=ZONE).astimezone(UTC)
