@@ -10,7 +10,7 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from conversations import audience as aud
-from conversations import broadcasts
+from conversations import broadcast_chat, broadcasts
 from conversations.flows import broadcast_audience as picks
 from conversations.flows.base import END, Flow, Go, Retry, Step
 from conversations.flows.profile_steps import library
@@ -41,15 +41,11 @@ CHANNEL_NAMES = {
 
 async def ask_text(turn: Turn) -> list[Reply]:
     """Asks for the announcement's text (a photo with a caption also works)."""
-    return [
-        Reply(
-            turn.t(
-                "📣 New announcement. Type the text (up to {n} characters). "
-                "It is sent exactly as typed.",
-                n=turn.t.number(broadcasts.MAX_TEXT),
-            )
-        )
-    ]
+    text = turn.t(
+        "📣 New announcement. Type the text (up to {n} characters). It is sent exactly as typed.",
+        n=turn.t.number(broadcasts.MAX_TEXT),
+    )
+    return [Reply(text, choices=(Choice(turn.t("📜 Past announcements"), "bcast:history"),))]
 
 
 def _photo(turn: Turn, answer: Answer) -> dict[str, str] | None:
@@ -63,6 +59,8 @@ async def on_text(turn: Turn, answer: Answer) -> Go | Retry:
     """Stores the text (and a photo sent with it as its caption)."""
     if stop := picks.not_officer(turn):
         return stop
+    if answer.choice == "bcast:history":
+        return Go(END, tuple(await broadcast_chat.history(turn)))
     text = answer.text.strip()
     if not text:
         return Retry(turn.t("Please type the text first; you can add a photo next."))
@@ -113,6 +111,8 @@ async def _counts(turn: Turn) -> aud.Counts:
 def counts_text(turn: Turn, counts: aud.Counts) -> str:
     """The counts per channel, with who will not get it and why."""
     t = turn.t
+    if not counts.total():
+        return t("Nobody matches this audience yet. Please change it.")
     lines = [t("Recipients: {n}", n=t.number(counts.total())), ""]
     for channel, row in sorted(counts.by_channel.items()):
         name = t(CHANNEL_NAMES.get(channel, channel))

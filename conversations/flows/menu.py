@@ -21,7 +21,9 @@ MENU_ITEMS: tuple[tuple[str, str], ...] = (
 """(value, label msgid) of each main-menu entry, in the order shown."""
 
 
-OFFICER_ITEMS: tuple[tuple[str, str], ...] = (("bcast:menu", N_("📣 Announcements (officers)")),)
+OFFICER_ITEMS: tuple[tuple[str, str], ...] = (
+    ("bcast:new", N_("📣 Send an announcement (officers)")),
+)
 """Entries officers see below the main menu."""
 
 
