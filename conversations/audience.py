@@ -1,8 +1,8 @@
 """Who an announcement goes to: the audience an officer picks, its recipients and their counts.
 
 Filters combine with AND across kinds and OR within one kind ("commune A or B, and rated").
-With no filter the audience is every producer; "everyone" is every user who ever chatted plus
-every producer (imported ones without a chat count as unreachable).
+With no filter the audience is every producer; "everyone" is every user who ever chatted (but
+officers) plus every producer (imported ones without a chat count as unreachable).
 """
 
 from __future__ import annotations
@@ -190,7 +190,8 @@ async def recipients(
     """Everyone `audience` names, each person once, in a stable order."""
     found: dict[str, Recipient] = {}
     if audience.everyone:
-        for user in await session.exec(select(User).order_by(col(User.id))):
+        query = select(User).where(User.role != "officer").order_by(col(User.id))
+        for user in await session.exec(query):  # officers (dashboard accounts too) are senders
             found[f"u{user.id}"] = Recipient(user, None)
         for producer, user in await _producers(session, library, Audience()):
             recipient = Recipient(user, producer.id)
