@@ -67,6 +67,8 @@ class DeliveryWorker(Repeating):
         self.clock = clock
         self.interval = poll_seconds
         self._in_flight = 0
+        self._holding: set[int | None] = set()
+        """Ids of rows this worker claimed whose result is not written yet."""
         self._progress = asyncio.Event()
 
     async def run_once(self) -> int:
@@ -105,14 +107,13 @@ class DeliveryWorker(Repeating):
         """Reclaim stuck rows, mark up to `batch` due rows `sending`, and load them."""
         now = self.clock()
         async with self.sessions() as session, session.begin():
-            await session.exec(  # type: ignore[call-overload]
-                update(OutboxMessage)
-                .where(
-                    col(OutboxMessage.status) == ob.SENDING,
-                    col(OutboxMessage.claimed_at) < now - self.stuck_after,
-                )
-                .values(status=ob.PENDING)
+            stuck = update(OutboxMessage).where(
+                col(OutboxMessage.status) == ob.SENDING,
+                col(OutboxMessage.claimed_at) < now - self.stuck_after,
             )
+            if self._holding:  # rows this worker claimed and is still sending are not stuck
+                stuck = stuck.where(col(OutboxMessage.id).not_in(list(self._holding)))
+            await session.exec(stuck.values(status=ob.PENDING))  # type: ignore[call-overload]
             query = (
                 select(OutboxMessage.id)
                 .where(OutboxMessage.status == ob.PENDING, OutboxMessage.next_attempt_at <= now)
@@ -130,6 +131,7 @@ class DeliveryWorker(Repeating):
                 .where(col(OutboxMessage.id).in_(ids))
                 .values(status=ob.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
             )
+        self._holding.update(ids)
         async with self.sessions() as session:
             return list(
                 await session.exec(
@@ -170,6 +172,8 @@ class DeliveryWorker(Repeating):
             except Exception:
                 # The rows stay `sending` and are sent again after `stuck_after`.
                 log.exception("recording %d delivery results failed", len(batch))
+            finally:
+                self._holding.difference_update(row.id for row, *_ in batch)
 
     async def _deliver(
         self, row: OutboxMessage, user: User | None

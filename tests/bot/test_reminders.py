@@ -330,3 +330,30 @@ async def test_opted_in_trainees_get_one_review_reminder_a_day(
     assert row.choices[0][1] == "quizdue"
     await keen.tap("quizdue")  # from the reminder, any time later
     assert "tin nhắn cũ" not in keen.text
+
+
+async def test_a_worker_never_reclaims_rows_it_is_still_sending(
+    database: Database, assistant: Callable[[], Engine]
+) -> None:
+    """With a stuck timeout shorter than a send, the worker's own claimed rows stay its own."""
+    engine = assistant()
+    users = []
+    for n in range(6):
+        await Chat(engine, user=f"s{n}").say("menu")
+        users.append(await _user_id(database, f"s{n}"))
+    start = utcnow()
+    for i, uid in enumerate(users):
+        await _queue(database, uid, f"slow{i}", start)
+    sender = FakeSender(latency=0.3)
+    worker = DeliveryWorker(
+        database.sessions,
+        {"test": sender},
+        {"test": ChannelLimiter(rate=1000)},
+        ZONE,
+        quiet=QuietHours(time(0, 0), time(0, 0)),
+        batch=2,
+        stuck_after=timedelta(milliseconds=50),
+    )
+    assert await worker.run_once() == 6
+    assert sorted(t for _, t in sender.sent) == [f"hello slow{i}" for i in range(6)]
+    assert {r.status for r in await _rows(database)} == {"sent"}
