@@ -25,6 +25,7 @@ from conversations import broadcasts as bc
 from conversations.clock import utcnow
 from conversations.messages import Reply
 from conversations.models import User
+from conversations.officers import OfficerCredential
 from conversations.outbox import enqueue
 from conversations.services import Services
 
@@ -97,6 +98,8 @@ class BroadcastDispatcher(Repeating):
             numbers = await bc.stats(session, broadcast)
             creator = broadcast.created_by
             officer = await session.get(User, creator) if creator is not None else None
+            if officer is not None and await session.get(OfficerCredential, officer.id):
+                officer = None  # a dashboard account: the numbers are on its page, not in a chat
             if not numbers.waiting:
                 broadcast.status = bc.DONE
                 broadcast.finished_at = now

@@ -178,3 +178,23 @@ async def test_cancelled_broadcast_sends_nothing_more(
     assert {r.status for r in await _rows(database, broadcast_id)} == {"cancelled"}
     async with database.sessions() as session, session.begin():
         assert await broadcasts.cancel(session, broadcast_id, now[0]) is None  # only once
+
+
+async def test_a_dashboard_officer_gets_no_chat_progress(
+    database: Database, catalogs: Catalogs, library: Library
+) -> None:
+    from conversations.officers import OfficerCredential
+
+    broadcast_id = await _world(database, NOON)
+    async with database.sessions() as session, session.begin():
+        officer = (await session.exec(select(User).where(User.external_id == "officer"))).one()
+        session.add(OfficerCredential(user_id=officer.id or 0, password_hash="x"))
+    sender = Editing()
+    now = [NOON]
+    dispatcher, worker = _machines(database, catalogs, library, sender, now)
+    await dispatcher.run_once()
+    await worker.run_once()
+    await dispatcher.run_once()
+    await worker.run_once()
+    assert await _status(database, broadcast_id) == "done"
+    assert not [u for u, _ in sender.sent if u == "officer"] and not sender.edits
