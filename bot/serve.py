@@ -9,6 +9,7 @@ from types import FrameType
 
 import uvicorn
 
+from bot.admin.component import Admin
 from bot.broadcast_dispatch import BroadcastDispatcher
 from bot.channels.sender import Sender
 from bot.channels.webchat import WebChat
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 def components(runtime: Runtime) -> list[Component]:
     """The components this configuration runs: the web chat always, channels with tokens."""
     found: list[Component] = [WebChat(runtime)]
+    found.append(Admin(runtime, peers=found))
     if runtime.settings.telegram_bot_token:
         from bot.channels.telegram import TelegramChannel
 
@@ -100,6 +102,8 @@ async def serve(settings: Settings) -> None:
         print(f"OCOP assistant on http://{settings.ocop_host}:{settings.ocop_port}/ ({names})")
         if any(c.name == "webchat" for c in parts):
             print(f"Web chat: {chat_url(settings)}")
+        if any(c.name == "admin" for c in parts):
+            print(f"Officer dashboard: {chat_url(settings).removesuffix('/chat')}/admin")
         # uvicorn restores the previous handlers after its graceful shutdown and re-raises the
         # signal it caught; with a no-op handler in place the process then closes the database
         # and exits 0 instead of dying from the re-raised SIGTERM.

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 def metadata() -> MetaData:
     """The metadata with every table module imported."""
+    import conversations.admin_models
     import conversations.broadcasts
     import conversations.channel_inbox
     import conversations.channel_store

@@ -10,6 +10,7 @@ from knowledge.checklist import Checklist, load_checklist
 from knowledge.communes import Communes, load_communes
 from knowledge.content import default_root
 from knowledge.faq import FaqEntry, load_faq
+from knowledge.faq_drafts import FaqDraft, load_drafts
 from knowledge.problems import KnowledgeError, Problem
 from knowledge.products import Products, load_products
 from knowledge.quiz import QuizBank, load_quiz
@@ -31,6 +32,8 @@ class Library:
     faq: tuple[FaqEntry, ...]
     smalltalk: Smalltalk
     synonyms: Synonyms
+    faq_drafts: tuple[FaqDraft, ...] = ()
+    """Proposed entries awaiting review: validated, never searched or served."""
 
     def faq_index(self) -> FaqIndex:
         """Build the FAQ search index (about a second: do it once per process)."""
@@ -48,6 +51,7 @@ def read_library(root: Path | None = None) -> tuple[Library, list[Problem]]:
     root = root or default_root()
     problems: list[Problem] = []
     products = load_products(root, problems)
+    faq = tuple(load_faq(root, problems))
     library = Library(
         products=products,
         checklist=load_checklist(root, problems, products),
@@ -55,9 +59,10 @@ def read_library(root: Path | None = None) -> tuple[Library, list[Problem]]:
         calendars=load_calendars(root, problems),
         reminder_rules=load_rules(root, problems),
         quiz=load_quiz(root, problems),
-        faq=tuple(load_faq(root, problems)),
+        faq=faq,
         smalltalk=load_smalltalk(root, problems),
         synonyms=load_synonyms(root, problems),
+        faq_drafts=tuple(load_drafts(root, problems, {e.id for e in faq})),
     )
     return library, problems
 

@@ -1,0 +1,75 @@
+"""Names shown for stored codes (stages, entity types, statuses); translated in the templates."""
+
+from __future__ import annotations
+
+from conversations.i18n import N_
+
+STAGES = {"idea": N_("Idea"), "producing": N_("Producing"), "rated": N_("Rated")}
+NO_PRODUCT = N_("No product yet")
+ENTITY_TYPES = {
+    "enterprise": N_("Enterprise"),
+    "cooperative": N_("Cooperative"),
+    "cooperative_group": N_("Cooperative group"),
+    "household": N_("Household business"),
+    "unregistered": N_("Not registered"),
+}
+COMPLETENESS = {
+    "not_started": N_("Not started"),
+    "in_progress": N_("In progress"),
+    "complete": N_("Complete"),
+}
+PRODUCT_STEPS = {
+    "not_started": N_("Not started"),
+    "started": N_("Less than half"),
+    "half": N_("Half or more"),
+    "complete": N_("All required items"),
+}
+ITEM_STATES = {
+    "missing": N_("Missing"),
+    "have": N_("Have it"),
+    "in_progress": N_("Getting it"),
+    "dont_have": N_("Don't have it"),
+    "skipped": N_("Skipped"),
+}
+OUTBOX = {
+    "pending": N_("Waiting"),
+    "sending": N_("Sending"),
+    "sent": N_("Delivered"),
+    "failed": N_("Failed"),
+    "blocked": N_("Blocked the bot"),
+    "window_closed": N_("Outside the Zalo window"),
+    "no_channel": N_("No chat channel"),
+    "cancelled": N_("Cancelled"),
+}
+OUTCOMES = {
+    "send": N_("Will receive"),
+    "opted_out": N_("Stopped announcements"),
+    "unreachable": N_("Unreachable"),
+    "window_closed": N_("Outside the Zalo window"),
+}
+BROADCAST = {
+    "scheduled": N_("Scheduled"),
+    "sending": N_("Sending"),
+    "done": N_("Done"),
+    "cancelled": N_("Cancelled"),
+}
+CHANNELS = {
+    "telegram": "Telegram",
+    "zalo": "Zalo",
+    "web": N_("Web chat"),
+    "none": N_("No chat channel"),
+    "terminal": N_("Terminal"),
+}
+KINDS = {
+    "announcement": N_("Announcement"),
+    "officer_answer": N_("Officer's answer"),
+    "dossier_deadline": N_("Dossier deadline"),
+    "council_round": N_("Evaluation round"),
+    "certificate_expiry": N_("Certificate expiry"),
+    "quiz_review": N_("Quiz review"),
+}
+
+
+def label(table: dict[str, str], code: str | None) -> str:
+    """The msgid for `code` in `table`, or the code itself when unknown."""
+    return table.get(code or "", code or "")
