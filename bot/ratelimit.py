@@ -39,8 +39,9 @@ class ChannelLimiter:
     """The overall bucket of one channel plus a minimum gap between two sends to one chat."""
 
     def __init__(self, rate: float, per_chat_gap: float = 0.0, burst: float = 1.0) -> None:
-        # A burst of one spreads sends evenly: channels count their limits over short windows.
-        self.bucket = TokenBucket(rate, burst)
+        # A small burst spreads sends evenly (channels count their limits over short windows)
+        # yet keeps 20 ms of slack, so the event loop waking a little late loses no sends.
+        self.bucket = TokenBucket(rate, max(burst, rate / 50))
         self.per_chat_gap = per_chat_gap
         self._last: dict[str, float] = {}
         self._chat_locks: dict[str, asyncio.Lock] = {}
