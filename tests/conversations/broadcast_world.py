@@ -98,58 +98,54 @@ async def telegram_producers(
     commune: str = "Phường An Xuyên",
 ) -> list[int]:
     """`n` reachable Telegram producers with chat ids first_chat, first_chat+1, …, inserted in
-    bulk (a few statements, not thousands); their chat ids."""
-    now = utcnow()
+    bulk (a few statements a thousand, not thousands of statements); their chat ids."""
     chats = list(range(first_chat, first_chat + n))
+    for start in range(0, n, 1_000):  # asyncpg takes at most 32,767 parameters a statement
+        await _bulk(sessions, chats[start : start + 1_000], commune)
+    return chats
+
+
+async def _bulk(sessions: async_sessionmaker[AsyncSession], chats: list[int], commune: str) -> None:
+    now = utcnow()
     async with sessions() as session, session.begin():
-        await session.exec(  # type: ignore[call-overload]
-            insert(User).values(
-                [
-                    {
-                        "channel": "telegram",
-                        "external_id": str(c),
-                        "display_name": f"p{c}",
-                        "locale": "vi",
-                        "locale_chosen": False,
-                        "role": "user",
-                        "reachable": True,
-                        "created_at": now,
-                        "last_inbound_at": now - timedelta(days=1),
-                    }
-                    for c in chats
-                ]
-            ),
-        )
+        users = [
+            {
+                "channel": "telegram",
+                "external_id": str(c),
+                "display_name": f"p{c}",
+                "locale": "vi",
+                "locale_chosen": False,
+                "role": "user",
+                "reachable": True,
+                "created_at": now,
+                "last_inbound_at": now - timedelta(days=1),
+            }
+            for c in chats
+        ]
+        await session.exec(insert(User).values(users))  # type: ignore[call-overload]
         rows = await session.exec(
             select(User.id, User.external_id).where(
                 User.channel == "telegram", col(User.external_id).in_([str(c) for c in chats])
             )
         )
         ids = {int(ext): uid for uid, ext in rows}
-        await session.exec(  # type: ignore[call-overload]
-            insert(Conversation).values(
-                [
-                    {"user_id": ids[c], "state": IDLE, "data": {}, "choices": [], "updated_at": now}
-                    for c in chats
-                ]
-            ),
-        )
-        await session.exec(  # type: ignore[call-overload]
-            insert(Producer).values(
-                [
-                    {
-                        "user_id": ids[c],
-                        "representative": f"p{c}",
-                        "name": f"HTX p{c}",
-                        "entity_type": "cooperative",
-                        "province": "Cà Mau",
-                        "commune": commune,
-                        "source": "chat",
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for c in chats
-                ]
-            ),
-        )
-    return chats
+        conversations = [
+            {"user_id": ids[c], "state": IDLE, "data": {}, "choices": [], "updated_at": now}
+            for c in chats
+        ]
+        await session.exec(insert(Conversation).values(conversations))  # type: ignore[call-overload]
+        producers = [
+            {
+                "user_id": ids[c],
+                "representative": f"p{c}",
+                "name": f"HTX p{c}",
+                "entity_type": "cooperative",
+                "province": "Cà Mau",
+                "commune": commune,
+                "source": "chat",
+                "created_at": now,
+                "updated_at": now,
+            }
+            for c in chats
+        ]
+        await session.exec(insert(Producer).values(producers))  # type: ignore[call-overload]
