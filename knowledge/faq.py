@@ -19,11 +19,13 @@ MAX_ANSWER_CHARS = 600
 MIN_VI_PARAPHRASES = 3
 MIN_EN_PARAPHRASES = 1
 
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+"""What an entry id looks like (also for officers' drafts)."""
 _FILE_KEYS = frozenset({"topic", "title", "entries"})
 _REQUIRED = ("id", "question", "paraphrases", "answer", "source", "rule_version", "confidence")
 _OPTIONAL = ("more", "source_url", "hedge", "tags", "related", "outdated")
-_ENTRY_KEYS = frozenset(_REQUIRED + _OPTIONAL)
+ENTRY_KEYS = frozenset(_REQUIRED + _OPTIONAL)
+"""Every key an entry may have."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,13 +125,13 @@ def _entry(raw: Any, topic: str, check: _Checker) -> FaqEntry | None:
         return None
     check.failed = False
     check.entry = str(raw.get("id", "")) if isinstance(raw.get("id"), str) else ""
-    for key in sorted(set(raw) - _ENTRY_KEYS, key=str):
+    for key in sorted(set(raw) - ENTRY_KEYS, key=str):
         check.fail(str(key), "unknown key")
     for key in _REQUIRED:
         if key not in raw:
             check.fail(key, "missing")
     entry_id = raw.get("id")
-    if "id" in raw and (not isinstance(entry_id, str) or not _ID.match(entry_id)):
+    if "id" in raw and (not isinstance(entry_id, str) or not ENTRY_ID.match(entry_id)):
         check.fail("id", "must be lowercase letters, digits and dashes")
     question = check.localized(raw, "question") if "question" in raw else None
     paraphrases = check.paraphrases(raw) if "paraphrases" in raw else {}

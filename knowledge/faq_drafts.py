@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from knowledge.content import read_yaml, relative_name
-from knowledge.faq import _ENTRY_KEYS, _ID, CONFIDENCES, RULE_VERSIONS
+from knowledge.faq import CONFIDENCES, ENTRY_ID, ENTRY_KEYS, RULE_VERSIONS
 from knowledge.problems import Problem
 
 FOLDER = "drafts"
@@ -61,9 +61,9 @@ def check_draft(data: Any, name: str, problems: list[Problem]) -> FaqDraft | Non
         return None
     entry_id = entry.get("id")
     label = entry_id if isinstance(entry_id, str) else ""
-    if not isinstance(entry_id, str) or not _ID.match(entry_id):
+    if not isinstance(entry_id, str) or not ENTRY_ID.match(entry_id):
         fail(label, "id", "must be lowercase letters, digits and dashes")
-    for key in sorted(set(entry) - _ENTRY_KEYS, key=str):
+    for key in sorted(set(entry) - ENTRY_KEYS, key=str):
         fail(label, str(key), "unknown key")
     texts: dict[str, str] = {}
     for field in ("question", "answer"):
