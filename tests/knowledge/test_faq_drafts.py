@@ -22,6 +22,9 @@ def root(tmp_path: Path) -> Path:
     return copy
 
 
+ANSWER = "Anh/chị liên hệ UBND xã để biết lịch cụ thể."
+
+
 def write(root: Path, name: str, text: str) -> None:
     (root / "faq" / "drafts" / name).write_text(text, encoding="utf-8")
 
@@ -31,7 +34,7 @@ def draft(entry_id: str = "draft-esc-7") -> str:
         draft_document(
             entry_id=entry_id,
             question="Khi nào xã nhận hồ sơ OCOP năm nay?",
-            answer="Anh/chị liên hệ UBND xã để biết lịch cụ thể.",
+            answer=ANSWER,
             escalation=7,
             written_by="lan",
             written_at="2026-12-01T10:00:00+00:00",
@@ -55,7 +58,7 @@ def test_broken_drafts_are_reported_by_knowledge_check(
 ) -> None:
     write(root, "no-status.yaml", draft("draft-a").replace("status: draft", "status: live"))
     write(root, "bad-rule.yaml", draft("draft-b").replace("version: general", "version: x"))
-    write(root, "no-answer.yaml", draft("draft-c").replace("Anh/chị liên hệ UBND xã để biết lịch cụ thể.", "''"))
+    write(root, "no-answer.yaml", draft("draft-c").replace(ANSWER, "''"))
     write(root, "taken.yaml", draft("cycle-six-steps"))
     write(root, "broken.yaml", "status: [draft\n")
     library, problems = read_library(root)
