@@ -16,6 +16,7 @@ from conversations.flows.base import END, Flow, Go, Retry, Step
 from conversations.flows.profile_steps import library
 from conversations.i18n import N_
 from conversations.messages import Choice, Reply
+from conversations.parsing import parse_date
 from conversations.turn import Answer, Turn
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -183,8 +184,6 @@ async def ask_schedule(turn: Turn) -> list[Reply]:
 
 def parse_when(text: str, today: date) -> datetime | None:
     """ "15/12 8:00" → a naive local datetime (this year, or next if already past)."""
-    from conversations.parsing import parse_date
-
     m = _WHEN.match(text)
     if not m:
         return None

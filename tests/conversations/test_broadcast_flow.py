@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlmodel import col, func, select
@@ -12,6 +12,7 @@ from conversations import officers
 from conversations.broadcasts import Broadcast
 from conversations.clock import utcnow
 from conversations.engine import Engine
+from conversations.flows.broadcast import parse_when
 from conversations.messages import Attachment
 from conversations.models import Conversation, User
 from conversations.outbox import OutboxMessage, ReminderOptOut
@@ -270,3 +271,20 @@ async def test_invite_code_makes_an_officer_once(
             for u in await session.exec(select(User).where(col(User.external_id).in_(["x1", "x2"])))
         }
     assert roles == {"x1": "officer", "x2": "user"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("15/12 8:00", datetime(2026, 12, 15, 8, 0)),
+        ("15/12 8h", datetime(2026, 12, 15, 8, 0)),
+        ("15.12.26 14:30", datetime(2026, 12, 15, 14, 30)),
+        ("2/1 7:05", datetime(2027, 1, 2, 7, 5)),  # already past this year: next January
+        ("31/2 8:00", None),
+        ("15/12 24:00", None),
+        ("15/12", None),
+        ("mai 8 giờ", None),
+    ],
+)
+def test_parse_when(typed: str, expected: datetime | None) -> None:
+    assert parse_when(typed, date(2026, 12, 1)) == expected
