@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -117,7 +117,7 @@ class BroadcastDispatcher(Repeating):
                 log.info("broadcast %s done: %s", broadcast_id, dict(numbers.by_status))
                 return
             last = broadcast.progress_at
-            if officer is None or (last is not None and now - _aware(last) < self.progress_every):
+            if officer is None or (last is not None and now - last < self.progress_every):
                 return
             broadcast.progress_at = now
             ref = broadcast.progress_ref
@@ -158,5 +158,3 @@ class BroadcastDispatcher(Repeating):
         return ids[0] if ids else None
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlmodel import col, select
@@ -241,13 +241,11 @@ def outcome(
     window = channels.get(user.channel) if channels is not None else None
     if window is not None:
         last = user.last_inbound_at
-        if last is None or now - _aware(last) > window:
+        if last is None or now - last > window:
             return user.channel, "window_closed"
     return user.channel, "send"
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 async def count(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
@@ -80,8 +80,7 @@ def _step(done: int, total: int) -> str:
 
 
 def _local_day(moment: datetime, zone: ZoneInfo) -> date:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(zone).date()
+    return moment.astimezone(zone).date()
 
 
 async def overview(

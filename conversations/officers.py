@@ -125,7 +125,7 @@ async def redeem(session: AsyncSession, user: User, typed: str, now: datetime) -
         return "unknown"
     if invite.used_at is not None:
         return "already" if invite.used_by == user.id else "used"
-    if invite.expires_at.replace(tzinfo=None) < now.replace(tzinfo=None):
+    if invite.expires_at < now:
         return "expired"
     invite.used_by = user.id
     invite.used_at = now

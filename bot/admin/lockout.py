@@ -7,7 +7,7 @@ count and a restart does not reset a lock.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
@@ -34,8 +34,6 @@ def keys(name: str, address: str) -> tuple[str, str]:
     return f"name:{fold(name)[:120]}", f"ip:{address[:120]}"
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 async def locked_until(
@@ -44,9 +42,9 @@ async def locked_until(
     """The end of the longest lock on any of `counters`, or None when logins are allowed."""
     query = select(LoginFailure).where(col(LoginFailure.key).in_(counters))
     ends = [
-        _aware(row.locked_until)
+        row.locked_until
         for row in await session.exec(query)
-        if row.locked_until is not None and _aware(row.locked_until) > now
+        if row.locked_until is not None and row.locked_until > now
     ]
     return max(ends, default=None)
 
@@ -66,7 +64,7 @@ async def record_failure(
         )
         query = select(LoginFailure).where(LoginFailure.key == key).with_for_update()
         row = (await session.exec(query)).one()
-        if now - _aware(row.window_start) > limits.window:
+        if now - row.window_start > limits.window:
             row.failures, row.window_start = 0, now
         row.failures += 1
         if row.failures >= limit:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -71,8 +71,7 @@ class Pages:
     def _when(self, moment: datetime | None, locale: str) -> str:
         if moment is None:
             return ""
-        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        return format_datetime(aware.astimezone(self.zone), "dd/MM/yyyy HH:mm", locale=locale)
+        return format_datetime(moment.astimezone(self.zone), "dd/MM/yyyy HH:mm", locale=locale)
 
     def render(self, template: str, locale: str, status: int = 200, **values: Any) -> HTMLResponse:
         """The page as a response with the dashboard's security headers."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlmodel import col, or_
@@ -37,8 +37,6 @@ def token_id(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 async def open_session(
@@ -76,11 +74,11 @@ async def current(
     if row is None:
         return None
     user = await session.get(User, row.user_id)
-    expired = _aware(row.expires_at) <= now or _aware(row.last_seen_at) + policy.idle <= now
+    expired = row.expires_at <= now or row.last_seen_at + policy.idle <= now
     if expired or not is_officer(user) or user is None or user.channel != "web":
         await session.delete(row)
         return None
-    if now - _aware(row.last_seen_at) >= TOUCH_EVERY:
+    if now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
         session.add(row)
     return row, user
