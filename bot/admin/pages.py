@@ -1,4 +1,4 @@
-"""The dashboard's templates: one Jinja2 environment per locale, HTML autoescaped, read at start."""
+"""The dashboard's templates in the officer's language, with its helpers; compiled at start."""
 
 from __future__ import annotations
 
@@ -8,15 +8,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import jinja2
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from starlette.responses import HTMLResponse
 
 from bot.admin import labels
-from conversations.i18n import LOCALES, Catalogs
+from bot.web.environments import TEMPLATES_DIR, localized_environments
+from conversations.i18n import Catalogs
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "web" / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -38,24 +37,8 @@ class Pages:
         self.zone = zone
         self.css = (STATIC_DIR / "admin.css").read_bytes()
         self.css_version = hashlib.sha256(self.css).hexdigest()[:12]
-        loader = jinja2.FileSystemLoader(directory)
-        self._envs: dict[str, jinja2.Environment] = {}
-        for locale in LOCALES:
-            texts = catalogs.texts(locale)
-            env = jinja2.Environment(
-                loader=loader,
-                autoescape=True,
-                undefined=jinja2.StrictUndefined,
-                extensions=["jinja2.ext.i18n"],
-                trim_blocks=True,
-                lstrip_blocks=True,
-                auto_reload=False,
-            )
-            env.install_gettext_callables(  # type: ignore[attr-defined]
-                gettext=texts,
-                ngettext=lambda s, p, n, texts=texts: texts(s if n == 1 else p),
-                newstyle=True,
-            )
+        self._envs = localized_environments(catalogs, directory)
+        for locale, env in self._envs.items():
             env.globals.update(
                 date=lambda d, locale=locale: _date(d, locale),
                 when=lambda d, locale=locale: self._when(d, locale),
@@ -63,8 +46,7 @@ class Pages:
                 labels=labels,
                 css_url=f"/admin/static/admin.css?v={self.css_version}",
             )
-            self._envs[locale] = env
-        for name in loader.list_templates():
+        for name in self._envs["vi"].list_templates():
             if name.startswith("admin/"):
                 self._envs["vi"].get_template(name)  # compiled now: a broken one fails at start
 

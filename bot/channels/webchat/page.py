@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jinja2
+from bot.web.environments import TEMPLATES_DIR, localized_environments
+from conversations.i18n import Catalogs
 
-from conversations.i18n import LOCALES, Catalogs
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "web" / "templates"
 TEMPLATE = "chat.html"
 
 
@@ -18,26 +16,9 @@ class Page:
     is read once, when this is built."""
 
     def __init__(self, catalogs: Catalogs, directory: Path = TEMPLATES_DIR) -> None:
-        loader = jinja2.FileSystemLoader(directory)
-        self._envs: dict[str, jinja2.Environment] = {}
-        for locale in LOCALES:
-            texts = catalogs.texts(locale)
-            env = jinja2.Environment(
-                loader=loader,
-                autoescape=True,
-                undefined=jinja2.StrictUndefined,
-                extensions=["jinja2.ext.i18n"],
-                trim_blocks=True,
-                lstrip_blocks=True,
-                auto_reload=False,
-            )
-            env.install_gettext_callables(  # type: ignore[attr-defined]
-                gettext=texts,
-                ngettext=lambda s, p, n, texts=texts: texts(s if n == 1 else p),
-                newstyle=True,
-            )
+        self._envs = localized_environments(catalogs, directory)
+        for env in self._envs.values():
             env.get_template(TEMPLATE)  # read and compiled now, never from a request
-            self._envs[locale] = env
 
     def render(self, locale: str, **values: Any) -> str:
         """The page HTML in `locale` (Vietnamese when unknown)."""
