@@ -58,6 +58,7 @@ class DeliveryWorker(Repeating):
         super().__init__()
         self.sessions = sessions
         self.senders = senders
+        self.windows = {name: sender.reply_window for name, sender in senders.items()}
         self.limiters = limiters
         self.zone = zone
         self.quiet = quiet or QuietHours()
@@ -179,14 +180,10 @@ class DeliveryWorker(Repeating):
         self, row: OutboxMessage, user: User | None
     ) -> tuple[str, dict[str, object]]:
         now = self.clock()
-        sender = self.senders.get(user.channel) if user else None
-        if user is None or sender is None:
-            return ob.NO_CHANNEL, {"error": "no channel to reach this user"}
-        if not user.reachable:
-            return ob.BLOCKED, {"error": "user blocked the bot"}
-        last = user.last_inbound_at
-        if sender.reply_window is not None and (last is None or now - last > sender.reply_window):
-            return ob.WINDOW_CLOSED, {"error": "outside the channel's reply window"}
+        reason = ob.undeliverable(user, self.windows, now)
+        if reason is not None or user is None:
+            return reason or ob.NO_CHANNEL, {"error": ob.ERRORS[reason or ob.NO_CHANNEL]}
+        sender = self.senders[user.channel]
         reply = ob.reply_of(row)
         limiter = self.limiters.get(user.channel)
         try:
@@ -196,9 +193,9 @@ class DeliveryWorker(Repeating):
                 async with limiter.slot(user.external_id):
                     ids = await sender.send(user.external_id, [reply])
         except Blocked:
-            return ob.BLOCKED, {"error": "user blocked the bot"}
+            return ob.BLOCKED, {"error": ob.ERRORS[ob.BLOCKED]}
         except WindowClosed:
-            return ob.WINDOW_CLOSED, {"error": "outside the channel's reply window"}
+            return ob.WINDOW_CLOSED, {"error": ob.ERRORS[ob.WINDOW_CLOSED]}
         except RateLimited as exc:
             if limiter is not None:
                 limiter.bucket.pause(exc.retry_after)
@@ -225,9 +222,7 @@ class DeliveryWorker(Repeating):
             for row, user, status, fields in batch:
                 await session.exec(  # type: ignore[call-overload]
                     update(OutboxMessage)
-                    .where(
-                        col(OutboxMessage.id) == row.id, col(OutboxMessage.status) == ob.SENDING
-                    )
+                    .where(col(OutboxMessage.id) == row.id, col(OutboxMessage.status) == ob.SENDING)
                     .values(status=status, channel=user.channel if user else None, **fields)
                 )
                 if status == ob.BLOCKED and user is not None and user.reachable:

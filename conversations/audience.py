@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from conversations import dossier_store
 from conversations.models import User
-from conversations.outbox import ReminderOptOut
+from conversations.outbox import WINDOW_CLOSED, ReminderOptOut, undeliverable
 from conversations.producers import STAGES, DossierItem, Producer, Product
 from conversations.quiz_models import CourseMember
 from knowledge.library import Library
@@ -236,16 +236,10 @@ def outcome(
         return "none", "unreachable"
     if user.id in stopped:
         return user.channel, "opted_out"
-    if not user.reachable or (channels is not None and user.channel not in channels):
-        return user.channel, "unreachable"
-    window = channels.get(user.channel) if channels is not None else None
-    if window is not None:
-        last = user.last_inbound_at
-        if last is None or now - last > window:
-            return user.channel, "window_closed"
-    return user.channel, "send"
-
-
+    reason = undeliverable(user, channels, now)
+    if reason is None:
+        return user.channel, "send"
+    return user.channel, "window_closed" if reason == WINDOW_CLOSED else "unreachable"
 
 
 async def count(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import JSON, Column
 from sqlalchemy.dialects import postgresql, sqlite
@@ -12,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from conversations.clock import utcnow
 from conversations.messages import Attachment, Choice, Reply
+from conversations.models import User
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 FAILED, BLOCKED, WINDOW_CLOSED, NO_CHANNEL, CANCELLED = (
@@ -22,6 +24,12 @@ FAILED, BLOCKED, WINDOW_CLOSED, NO_CHANNEL, CANCELLED = (
     "cancelled",
 )
 FINAL = frozenset({SENT, FAILED, BLOCKED, WINDOW_CLOSED, NO_CHANNEL, CANCELLED})
+ERRORS = {
+    NO_CHANNEL: "no channel to reach this user",
+    BLOCKED: "user blocked the bot",
+    WINDOW_CLOSED: "outside the channel's reply window",
+}
+"""The `error` recorded with each status that means "could not reach them"."""
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -99,6 +107,26 @@ class CalendarOverride(SQLModel, table=True):
     status: str = Field(default="confirmed", max_length=12)
     updated_by: int | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+def undeliverable(
+    user: User | None, windows: Mapping[str, timedelta | None] | None, now: datetime
+) -> str | None:
+    """Why a proactive message cannot reach `user` now (NO_CHANNEL, BLOCKED, WINDOW_CLOSED), or
+    None when it can. The delivery worker decides with it, and officers' counts predict with it.
+
+    `windows` maps each channel that can send to its reply window (None: no window); None means
+    every channel can send, with no window (a count made outside `ocop-bot run`).
+    """
+    if user is None or (windows is not None and user.channel not in windows):
+        return NO_CHANNEL
+    if not user.reachable:
+        return BLOCKED
+    window = windows.get(user.channel) if windows is not None else None
+    last = user.last_inbound_at
+    if window is not None and (last is None or now - last > window):
+        return WINDOW_CLOSED
+    return None
 
 
 def reply_of(row: OutboxMessage) -> Reply:
