@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from conversations import dossier_store
+from conversations.i18n import N_
 from conversations.models import User
 from conversations.outbox import WINDOW_CLOSED, ReminderOptOut, undeliverable
 from conversations.producers import STAGES, DossierItem, Producer, Product
@@ -25,6 +26,14 @@ from knowledge.library import Library
 OPT_OUT_KIND = "announcement"
 """`ReminderOptOut.kind` of a user who said "dừng thông báo"."""
 COMPLETENESS = ("not_started", "in_progress", "complete")
+CHANNEL_LABELS: dict[str, str] = {
+    "telegram": "Telegram",
+    "zalo": "Zalo",
+    "web": N_("Web chat"),
+    "terminal": N_("Terminal"),
+    "none": N_("No chat channel"),
+}
+"""What each channel (and "none": never chatted) is called in counts and on officers' pages."""
 Outcome = Literal["send", "opted_out", "unreachable", "window_closed"]
 
 

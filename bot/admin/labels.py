@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conversations.audience import CHANNEL_LABELS
 from conversations.i18n import N_
 
 STAGES = {"idea": N_("Idea"), "producing": N_("Producing"), "rated": N_("Rated")}
@@ -53,13 +54,7 @@ BROADCAST = {
     "done": N_("Done"),
     "cancelled": N_("Cancelled"),
 }
-CHANNELS = {
-    "telegram": "Telegram",
-    "zalo": "Zalo",
-    "web": N_("Web chat"),
-    "none": N_("No chat channel"),
-    "terminal": N_("Terminal"),
-}
+CHANNELS = CHANNEL_LABELS
 KINDS = {
     "announcement": N_("Announcement"),
     "officer_answer": N_("Officer's answer"),

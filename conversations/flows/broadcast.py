@@ -14,7 +14,6 @@ from conversations import broadcast_chat, broadcasts
 from conversations.flows import broadcast_audience as picks
 from conversations.flows.base import END, Flow, Go, Retry, Step
 from conversations.flows.profile_steps import library
-from conversations.i18n import N_
 from conversations.messages import Choice, Reply
 from conversations.parsing import parse_date
 from conversations.turn import Answer, Turn
@@ -31,13 +30,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 """Every step may end the flow: when the user is no longer an officer."""
 MAX_DAYS_AHEAD = 90
 _WHEN = re.compile(r"^\s*(\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?)\s+(\d{1,2})[:hg.](\d{2})?\s*$")
-CHANNEL_NAMES = {
-    "telegram": "Telegram",
-    "zalo": "Zalo",
-    "web": N_("Web chat"),
-    "terminal": N_("Terminal"),
-    "none": N_("No chat channel"),
-}
 
 
 async def ask_text(turn: Turn) -> list[Reply]:
@@ -116,7 +108,7 @@ def counts_text(turn: Turn, counts: aud.Counts) -> str:
         return t("Nobody matches this audience yet. Please change it.")
     lines = [t("Recipients: {n}", n=t.number(counts.total())), ""]
     for channel, row in sorted(counts.by_channel.items()):
-        name = t(CHANNEL_NAMES.get(channel, channel))
+        name = t(aud.CHANNEL_LABELS.get(channel, channel))
         parts = [t("{n} will receive it", n=t.number(row["send"]))]
         if row["unreachable"]:
             parts.append(t("{n} unreachable", n=t.number(row["unreachable"])))
@@ -152,7 +144,7 @@ async def ask_counts(turn: Turn) -> list[Reply]:
     if photo and any(ch != photo["channel"] for ch in counts.by_channel if ch != "none"):
         summary += "\n" + turn.t(
             "The photo goes to {channel} users only; others get the text.",
-            channel=turn.t(CHANNEL_NAMES.get(photo["channel"], "")),
+            channel=turn.t(aud.CHANNEL_LABELS.get(photo["channel"], "")),
         )
     return [lead, shown, Reply(summary, choices=tuple(choices))]
 
