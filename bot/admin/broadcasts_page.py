@@ -68,13 +68,24 @@ def send_time(admin: Admin, draft: Draft, now: datetime) -> tuple[datetime | Non
     return moment, ""
 
 
-def problem(admin: Admin, draft: Draft, now: datetime) -> str:
-    """The msgid of the first thing wrong with the draft, or ""."""
+def problem(admin: Admin, draft: Draft, now: datetime) -> tuple[datetime | None, str]:
+    """(when to send, "") for a usable draft, else (None, the msgid of the first problem)."""
     if not draft.text:
-        return N_("Please write the announcement.")
+        return None, N_("Please write the announcement.")
     if len(draft.text) > broadcasts.MAX_TEXT:
-        return N_("The announcement is too long.")
-    return send_time(admin, draft, now)[1]
+        return None, N_("The announcement is too long.")
+    return send_time(admin, draft, now)
+
+
+async def _posted(
+    admin: Admin, officer: Officer, now: datetime
+) -> tuple[Draft, datetime] | Response:
+    """The posted draft and its send time, or the compose page again saying what is wrong."""
+    draft = read_draft(officer)
+    moment, error = problem(admin, draft, now)
+    if moment is None:
+        return await _page(admin, officer, draft, officer.texts(error), "", status=400)
+    return draft, moment
 
 
 async def _page(
@@ -116,23 +127,18 @@ async def show(admin: Admin, request: Request, officer: Officer) -> Response:
 async def preview(admin: Admin, request: Request, officer: Officer) -> Response:
     """Counts per channel and the message as recipients will see it, with the confirm button."""
     services = admin.runtime.services
-    draft = read_draft(officer)
     now = admin.clock()
-    error = problem(admin, draft, now)
-    if error:
-        return await _page(admin, officer, draft, officer.texts(error), "", status=400)
-    moment, _ = send_time(admin, draft, now)
+    posted = await _posted(admin, officer, now)
+    if isinstance(posted, Response):
+        return posted
+    draft, moment = posted
     async with admin.runtime.sessions() as db:
         counts = await aud.count(db, services.knowledge, draft.audience, services.channels, now)
     messages = {
         locale: broadcasts.message_for(services.catalogs.texts(locale), draft.text, None, "web")
         for locale in ("vi", "en")
     }
-    quiet = (
-        moment is not None
-        and not draft.urgent
-        and services.quiet.contains(moment, services.timezone)
-    )
+    quiet = not draft.urgent and services.quiet.contains(moment, services.timezone)
     return admin.pages.render(
         "broadcast_preview.html",
         officer.locale,
@@ -151,12 +157,11 @@ async def preview(admin: Admin, request: Request, officer: Officer) -> Response:
 async def confirm(admin: Admin, request: Request, officer: Officer) -> Response:
     """Store the broadcast; "send now" writes its outbox rows in the same transaction."""
     services = admin.runtime.services
-    draft = read_draft(officer)
     now = admin.clock()
-    error = problem(admin, draft, now)
-    if error:
-        return await _page(admin, officer, draft, officer.texts(error), "", status=400)
-    moment, _ = send_time(admin, draft, now)
+    posted = await _posted(admin, officer, now)
+    if isinstance(posted, Response):
+        return posted
+    draft, moment = posted
     async with admin.runtime.sessions() as db, db.begin():
         user = await admin.still_officer(db, officer)
         if user is None:
@@ -166,7 +171,7 @@ async def confirm(admin: Admin, request: Request, officer: Officer) -> Response:
             officer=user,
             text=draft.text,
             audience=draft.audience,
-            send_at=moment or now,
+            send_at=moment,
             urgent=draft.urgent,
         )
         if not draft.later:
