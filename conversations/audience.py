@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from conversations import dossier_store
 from conversations.i18n import N_
 from conversations.models import User
+from conversations.officers import OFFICER
 from conversations.outbox import WINDOW_CLOSED, ReminderOptOut, undeliverable
 from conversations.producers import STAGES, DossierItem, Producer, Product
 from conversations.quiz_models import CourseMember
@@ -199,7 +200,7 @@ async def recipients(
     """Everyone `audience` names, each person once, in a stable order."""
     found: dict[str, Recipient] = {}
     if audience.everyone:
-        query = select(User).where(User.role != "officer").order_by(col(User.id))
+        query = select(User).where(User.role != OFFICER).order_by(col(User.id))
         for user in await session.exec(query):  # officers (dashboard accounts too) are senders
             found[f"u{user.id}"] = Recipient(user, None)
         for producer, user in await _producers(session, library, Audience()):

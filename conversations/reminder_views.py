@@ -10,6 +10,7 @@ from sqlmodel import col, select, update
 from conversations import producer_store
 from conversations.flows.profile_steps import library
 from conversations.messages import Choice, Reply
+from conversations.officers import is_officer
 from conversations.outbox import (
     CANCELLED,
     PENDING,
@@ -128,7 +129,7 @@ async def on_setting(turn: Turn, value: str) -> list[Reply]:
 
 async def officer_calendar(turn: Turn, args: list[str]) -> list[Reply]:
     """/lich [milestone-id dd/mm/yyyy]: officers list milestones or confirm a date."""
-    if turn.user.role != "officer":
+    if not is_officer(turn.user):
         return [Reply(turn.t("Sorry, this command is for OCOP officers only."))]
     milestones = await effective_milestones(turn.session, library(turn))
     if len(args) != 2:

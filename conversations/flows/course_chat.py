@@ -5,11 +5,11 @@ from __future__ import annotations
 from conversations import courses
 from conversations.flows.quiz_replies import course_line, quiz_bank, report_text
 from conversations.messages import Choice, Reply
+from conversations.officers import is_officer
 from conversations.quiz_models import Course
 from conversations.turn import Turn
 from knowledge.folding import fold
 
-OFFICER = "officer"
 COMMANDS = {"/khoa": "join", "khoa": "join", "/taokhoa": "create", "/baocao": "report"}
 """Folded first word → command. Only the slash forms are officers' commands."""
 
@@ -72,7 +72,7 @@ async def handle(turn: Turn, command: str, argument: str) -> list[Reply]:
             Choice(turn.t("🏠 Main menu"), "menu:home"),
         )
         return [Reply(text, choices=choices)]
-    if turn.user.role != OFFICER:
+    if not is_officer(turn.user):
         return [Reply(turn.t("Sorry, this command is for OCOP officers only."))]
     if command == "create":
         return [Reply(await _create(turn, argument))]

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from conversations.i18n import N_
 from conversations.messages import Choice, Reply
+from conversations.officers import is_officer
 from conversations.turn import Turn
 
 MenuHandler = Callable[[Turn], Awaitable[list[Reply]]]
@@ -29,7 +30,7 @@ OFFICER_ITEMS: tuple[tuple[str, str], ...] = (
 
 def menu_choices(turn: Turn) -> tuple[Choice, ...]:
     """The main-menu choices in the user's language (officers see theirs too)."""
-    items = MENU_ITEMS + (OFFICER_ITEMS if turn.user.role == "officer" else ())
+    items = MENU_ITEMS + (OFFICER_ITEMS if is_officer(turn.user) else ())
     return tuple(Choice(turn.t(label), value) for value, label in items)
 
 
