@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import os
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bench.report import machine, median, today, write_section
+from bench.report import free_port, machine, median, today, write_section
 from bot.database import create_engine, session_factory, upgrade
 from conversations import broadcasts
 from conversations.audience import Audience
@@ -40,12 +39,6 @@ from tests.conversations.broadcast_world import telegram_producers
 
 OFFICER_CHAT = 1
 TEXT = "Thông báo: lớp tập huấn OCOP ngày 15/12 tại Hội trường UBND tỉnh Cà Mau."
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @asynccontextmanager
@@ -100,7 +93,7 @@ async def _run(url: str, recipients: int, limit: float) -> tuple[float, int, int
             "TELEGRAM_WEBHOOK_URL": "",
             "TELEGRAM_RATE_PER_SECOND": str(limit),
             "QUIET_HOURS": "",
-            "OCOP_PORT": str(_free_port()),
+            "OCOP_PORT": str(free_port()),
             "OCOP_SECRET_KEY": "bench-secret-key-bench-secret-key-0123",
             "LOG_LEVEL": "WARNING",
             "PTB_TIMEDELTA": "true",

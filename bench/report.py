@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import re
+import socket
 import statistics
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +46,13 @@ def percentile(values: list[float], q: float) -> float:
 def median(values: list[float]) -> float:
     """The median."""
     return statistics.median(values)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (for a bot process the benchmark starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def write_section(name: str, markdown: str) -> None:

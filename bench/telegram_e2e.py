@@ -15,7 +15,6 @@ import asyncio
 import itertools
 import os
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -26,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 
-from bench.report import machine, median, today, write_section
+from bench.report import free_port, machine, median, today, write_section
 from tests.bot.telegram import updates
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 
@@ -37,17 +36,11 @@ _runs = itertools.count(1)
 Mode = Callable[[FakeBotApi, str, list[dict[str, object]]], Awaitable[float]]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def _run(mode: Mode, url: str, users: int, messages: int, webhook: bool) -> float:
     """Start the bot process, offer the updates, stop it; updates per second."""
     run = next(_runs)
     async with FakeBotApi(first_update_id=run * 1_000_000) as api:
-        port = _free_port()
+        port = free_port()
         env = {
             **os.environ,
             "DATABASE_URL": url,
