@@ -34,8 +34,9 @@ async def history(turn: Turn) -> list[Reply]:
         return [Reply(turn.t("No announcements yet."), choices=officer_choices(turn))]
     lines = [turn.t("📜 Past announcements:")]
     choices = []
+    every = await broadcasts.stats_of(turn.session, rows)
     for row in rows:
-        numbers = await broadcasts.stats(turn.session, row)
+        numbers = every[row.id or 0]
         when = turn.t.datetime(row.send_at.astimezone(turn.services.timezone))
         lines.append(
             f"{STATUS_LABELS.get(row.status, '')} #{row.id} · {when} · "

@@ -21,7 +21,7 @@ from conversations.clock import utcnow
 from conversations.i18n import DEFAULT_LOCALE, Catalogs, Texts
 from conversations.messages import Attachment, Choice, Reply
 from conversations.models import User
-from conversations.outbox import CANCELLED, FINAL, PENDING, SENDING, OutboxMessage, enqueue
+from conversations.outbox import CANCELLED, PENDING, SENDING, OutboxMessage, enqueue
 from knowledge.library import Library
 
 SCHEDULED, RUNNING, DONE = "scheduled", "sending", "done"
@@ -68,11 +68,6 @@ class Stats:
 
     def __getitem__(self, status: str) -> int:
         return self.by_status.get(status, 0)
-
-    @property
-    def finished(self) -> int:
-        """Rows with a final status."""
-        return sum(n for s, n in self.by_status.items() if s in FINAL)
 
     @property
     def waiting(self) -> int:
@@ -195,7 +190,7 @@ async def cancel(session: AsyncSession, broadcast_id: int, now: datetime) -> Bro
         )
         .values(status=CANCELLED, error="broadcast cancelled")
     )
-    broadcast.status = "cancelled"
+    broadcast.status = CANCELLED
     broadcast.cancelled_at = now
     session.add(broadcast)
     return broadcast
@@ -203,13 +198,21 @@ async def cancel(session: AsyncSession, broadcast_id: int, now: datetime) -> Bro
 
 async def stats(session: AsyncSession, broadcast: Broadcast) -> Stats:
     """Counts of the broadcast's outbox rows by status."""
+    return (await stats_of(session, [broadcast]))[broadcast.id or 0]
+
+
+async def stats_of(session: AsyncSession, rows: list[Broadcast]) -> dict[int, Stats]:
+    """`stats` of several broadcasts in one query, by broadcast id."""
+    names = {series(b.id or 0): b.id or 0 for b in rows}
     query = (
-        select(OutboxMessage.status, func.count())
-        .where(OutboxMessage.series == series(broadcast.id or 0))
-        .group_by(col(OutboxMessage.status))
+        select(OutboxMessage.series, OutboxMessage.status, func.count())
+        .where(col(OutboxMessage.series).in_(list(names)))
+        .group_by(col(OutboxMessage.series), col(OutboxMessage.status))
     )
-    by_status = {status: n for status, n in await session.exec(query)}
-    return Stats(sum(by_status.values()), by_status)
+    found: dict[int, dict[str, int]] = {ident: {} for ident in names.values()}
+    for name, status, n in await session.exec(query):
+        found[names[name]][status] = n
+    return {ident: Stats(sum(counts.values()), counts) for ident, counts in found.items()}
 
 
 async def history(session: AsyncSession, limit: int = 10) -> list[Broadcast]:

@@ -94,7 +94,7 @@ async def _page(
     library = admin.runtime.services.knowledge
     async with admin.runtime.sessions() as db:
         sent = await broadcasts.history(db, limit=20)
-        numbers = {b.id: await broadcasts.stats(db, b) for b in sent}
+        numbers = await broadcasts.stats_of(db, sent)
         courses = list(await db.exec(select(Course).order_by(Course.id)))  # type: ignore[arg-type]
     groups = [(g.id, g.name.get(officer.locale) or g.name["vi"]) for g in library.products.groups]
     return admin.pages.render(
