@@ -289,15 +289,13 @@ async def on_confirm(turn: Turn, answer: Answer) -> Go | Retry:
     return Go(END, (Reply(text),))
 
 
-_pickers = {name: picks.picker(name) for name in picks.PICKERS.values()}
-
 FLOW = Flow(
     name="broadcast",
     steps=(
         Step("text", ask_text, on_text),
         Step("photo", ask_photo, on_photo),
         Step("audience", picks.ask_audience, picks.on_audience),
-        *(Step(name, ask, accept, transient=True) for name, (ask, accept) in _pickers.items()),
+        *(picks.picker(name) for name in picks.PICKERS.values()),
         Step("counts", ask_counts, on_counts),
         Step("schedule", ask_schedule, on_schedule),
         Step("confirm", ask_confirm, on_confirm, transient=True),

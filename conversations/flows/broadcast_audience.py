@@ -7,12 +7,11 @@ Each picker toggles values (✓ marks the chosen ones) and returns to the audien
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from sqlmodel import col, func, select
 
 from conversations.audience import COMPLETENESS, Audience
-from conversations.flows.base import END, Go, Retry
+from conversations.flows.base import END, Go, Retry, Step
 from conversations.flows.product_steps import STAGE_LABELS
 from conversations.flows.profile_steps import library
 from conversations.i18n import N_
@@ -21,6 +20,7 @@ from conversations.officers import is_officer
 from conversations.producers import Producer
 from conversations.quiz_models import Course
 from conversations.turn import Answer, Turn
+from knowledge.library import Library
 
 DONE = "done"
 MAX_OPTIONS = 12
@@ -78,7 +78,7 @@ async def describe(turn: Turn, audience: Audience) -> str:
     return " · ".join(parts)
 
 
-def _group_name(turn: Turn, lib: Any, group_id: str) -> str:
+def _group_name(turn: Turn, lib: Library, group_id: str) -> str:
     group = lib.products.group(group_id)
     return group.name.get(turn.t.locale, group.name["vi"]) if group else group_id
 
@@ -167,8 +167,8 @@ PICKER_OPTIONS: dict[str, tuple[str, Options, str]] = {
 }
 
 
-def picker(step: str) -> tuple[Callable[[Turn], Awaitable[list[Reply]]], Any]:
-    """The ask and accept functions of picker `step`."""
+def picker(step: str) -> Step:
+    """The picker step `step` (transient: "back" passes over it)."""
     kind, options, question = PICKER_OPTIONS[step]
 
     async def ask(turn: Turn) -> list[Reply]:
@@ -198,4 +198,4 @@ def picker(step: str) -> tuple[Callable[[Turn], Awaitable[list[Reply]]], Any]:
         _store(turn, audience_of(turn).toggle(kind, value))
         return Go(step)
 
-    return ask, accept
+    return Step(step, ask, accept, transient=True)
