@@ -4,15 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
-CATALOGS := locales/vi/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo
+LOCALES := conversations/locales
 BABEL_KEYWORDS := -k _ -k t -k N_ -k texts
 
-.PHONY: run test install install-test catalogs messages lint bench clean
+.PHONY: run test install install-test messages bench clean
 
-run: install catalogs
+run: install
 	$(BIN)/ocop-bot run
 
-test: install-test catalogs
+test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ocop-bot knowledge check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -32,20 +32,23 @@ $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP) $@
 
-catalogs: $(CATALOGS)
-
-locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po | $(VENV)/bin/python
-	$(BIN)/pybabel compile --use-fuzzy -d locales -D messages -l $* >/dev/null
-
 # For developers: after changing user-facing text, refresh the catalogs and translate.
 messages:
 	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
-		-o locales/messages.pot .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching \
+		-o $(LOCALES)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-fuzzy-matching \
 		--ignore-obsolete
 
-bench: install-test catalogs
-	$(BIN)/python bench/engine.py
+# Every benchmark with its floor or peer, on SQLite and PostgreSQL; figures go to docs/benchmarks.md.
+BENCH_PG ?= postgresql://postgres@127.0.0.1:5432/test
+bench: install-test
+	$(BIN)/python bench/engine.py --pg $(BENCH_PG) --write
+	$(BIN)/python bench/faq.py
+	$(BIN)/python bench/reminders.py --pg $(BENCH_PG) --write
+	$(BIN)/python bench/broadcast.py --pg $(BENCH_PG) --write
+	$(BIN)/python bench/telegram_e2e.py --write
+	$(BIN)/python bench/material.py --write
+	$(BIN)/python bench/abuse.py --pg $(BENCH_PG) --write
 
 clean:
 	rm -rf $(VENV) var

@@ -1,12 +1,22 @@
 """Broadcast throughput: one announcement to 5,000 Telegram producers through `ocop-bot run`.
 
 Usage: python bench/broadcast.py [--recipients 5000] [--limit 200] [--runs 3] [--pg URL] [--write]
+       python bench/broadcast.py --limiter-only [--recipients 5000] [--limit 30] [--runs 3]
+       python bench/broadcast.py --simulated [--recipients 5000] [--limit 30] [--runs 3]
 The bot runs as its own process (real PTB 22.8, delivery worker, broadcast dispatcher) with
 TELEGRAM_RATE_PER_SECOND set to the limit; this process plays Telegram with the fake Bot API
 enforcing the same limit (429 with retry_after 1 beyond it). The broadcast is stored before the
 bot starts and scheduled for "now"; a run is timed from the first announcement the fake server
 accepted to the last. Efficiency = (recipients ÷ limit) ÷ that time; lost = recipients who never
 got it. With --pg, each run creates (and drops) its own database next to the given one.
+
+The fake refuses the send that would be the (limit+1)th accepted within any sliding second, as
+Telegram does. --limiter-only measures the sending path alone: `ChannelLimiter` in front of
+100 concurrent senders posting `sendMessage` over HTTP to that fake (no bot process, no
+database), so the pacing is measured apart from the engine's throughput. --simulated replaces
+HTTP by a simulated round trip (1–20 ms to the platform, 1–5 ms back, random) and a platform
+that counts arrivals in sliding seconds like the fake; beside it, in the same run, main's
+limiter before this change (the token bucket alone) as the peer.
 """
 
 from __future__ import annotations
@@ -30,12 +40,12 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.report import free_port, machine, median, today, write_section
 from bot.database import create_engine, session_factory, upgrade
-from conversations import broadcasts
-from conversations.audience import Audience
+from conversations.announcements import broadcasts
+from conversations.announcements.audience import Audience
 from conversations.clock import utcnow
 from conversations.models import User
-from tests.bot.telegram.fake_bot_api import FakeBotApi
-from tests.conversations.broadcast_world import telegram_producers
+from testbed.producers import telegram_producers
+from testbed.telegram_api import FakeBotApi
 
 OFFICER_CHAT = 1
 TEXT = "Thông báo: lớp tập huấn OCOP ngày 15/12 tại Hội trường UBND tỉnh Cà Mau."
@@ -124,6 +134,136 @@ async def _run(url: str, recipients: int, limit: float) -> tuple[float, int, int
         return times[-1] - times[0], recipients - len(seen), api.limited
 
 
+async def _limiter_run(recipients: int, limit: float) -> tuple[float, int, int]:
+    """(seconds from first to last accepted send, lost, 429s): the limiter alone."""
+    import httpx
+
+    from bot.workers.ratelimit import ChannelLimiter
+
+    limiter = ChannelLimiter(limit, per_chat_gap=1.0)
+    chats: asyncio.Queue[int] = asyncio.Queue()
+    for n in range(recipients):
+        chats.put_nowait(100_000 + n)
+    async with (
+        FakeBotApi(rate_limit=limit) as api,
+        httpx.AsyncClient(limits=httpx.Limits(max_connections=120), timeout=30) as client,
+    ):
+        url = f"{api.url}/bot{api.token}/sendMessage"
+        stamps: list[float] = []
+
+        async def sender() -> None:
+            while not chats.empty():
+                chat = chats.get_nowait()
+                async with limiter.slot(str(chat)):
+                    answer = await client.post(url, json={"chat_id": chat, "text": TEXT})
+                if answer.status_code == 200:
+                    stamps.append(time.perf_counter())
+                else:
+                    chats.put_nowait(chat)  # refused: sent again, as the worker would
+
+        await asyncio.gather(*(sender() for _ in range(100)))
+        return stamps[-1] - stamps[0], recipients - len(api.sent), api.limited
+
+
+class _Platform:
+    """Arrivals refused beyond `limit` within any sliding second (as the fake Bot API)."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self.accepted: list[float] = []
+        self.refused = 0
+        self._window: list[float] = []
+
+    def arrive(self) -> bool:
+        now = time.perf_counter()
+        self._window = [t for t in self._window if t > now - 1.0]
+        if len(self._window) >= self.limit:
+            self.refused += 1
+            return False
+        self._window.append(now)
+        self.accepted.append(now)
+        return True
+
+
+async def _simulated_run(recipients: int, limit: float, bucket_only: bool) -> tuple[float, int]:
+    """(seconds from first to last accepted, 429s) with simulated round trips."""
+    import random
+    from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+    from bot.workers.ratelimit import ChannelLimiter, TokenBucket
+
+    platform = _Platform(limit)
+    limiter = ChannelLimiter(limit)
+    bucket = TokenBucket(limit, max(1.0, limit / 50))  # the limiter on main before this change
+
+    @asynccontextmanager
+    async def bucket_slot(_chat: str):  # type: ignore[no-untyped-def]
+        await bucket.acquire()
+        yield
+
+    def slot(chat: str) -> AbstractAsyncContextManager[None]:
+        return bucket_slot(chat) if bucket_only else limiter.slot(chat)
+
+    chats = list(range(recipients))
+
+    async def sender() -> None:
+        while chats:
+            chat = chats.pop()
+            async with slot(str(chat)):
+                await asyncio.sleep(random.uniform(0.001, 0.020))
+                ok = platform.arrive()
+                await asyncio.sleep(random.uniform(0.001, 0.005))
+            if not ok:
+                await asyncio.sleep(1.0)  # retry_after 1
+                chats.append(chat)
+
+    await asyncio.gather(*(sender() for _ in range(100)))
+    return platform.accepted[-1] - platform.accepted[0], platform.refused
+
+
+async def simulated(args: argparse.Namespace) -> list[str]:
+    """Table rows: this limiter and main's, interleaved runs."""
+    ideal = args.recipients / args.limit
+    rows = []
+    results: dict[bool, tuple[list[float], int]] = {False: ([], 0), True: ([], 0)}
+    for i in range(args.runs):
+        for bucket_only in (False, True):
+            took, refused = await _simulated_run(args.recipients, args.limit, bucket_only)
+            seconds, total = results[bucket_only]
+            seconds.append(took)
+            results[bucket_only] = (seconds, total + refused)
+            print(f"run {i + 1} bucket_only={bucket_only}: {took:.1f} s, "
+                  f"efficiency {ideal / took:.3f}, 429s {refused}", file=sys.stderr)  # fmt: skip
+    for bucket_only, name in ((False, "sliding windows (this)"), (True, "token bucket (main)")):
+        seconds, refused = results[bucket_only]
+        eff = [ideal / s for s in seconds]
+        rows.append(
+            f"| {args.recipients:,} at {args.limit:g}/s, {name}, simulated | {ideal:.1f} | "
+            f"{median(seconds):.1f} | {median(eff):.3f} | {min(eff):.3f} | {max(eff):.3f} | "
+            f"0 | {refused} |"
+        )
+    return rows
+
+
+async def limiter_only(args: argparse.Namespace) -> str:
+    """The Markdown table of the limiter-only runs."""
+    ideal = args.recipients / args.limit
+    seconds, lost, limited = [], 0, 0
+    for i in range(args.runs):
+        took, missed, refused = await _limiter_run(args.recipients, args.limit)
+        seconds.append(took)
+        lost += missed
+        limited += refused
+        print(f"limiter run {i + 1}: {took:.1f} s, efficiency {ideal / took:.3f}, 429s {refused}",
+              file=sys.stderr)  # fmt: skip
+    eff = [ideal / s for s in seconds]
+    return (
+        f"| {args.recipients:,} at {args.limit:g}/s, limiter only | {ideal:.1f} | "
+        f"{median(seconds):.1f} | {median(eff):.3f} | {min(eff):.3f} | {max(eff):.3f} | "
+        f"{lost} | {limited} |"
+    )
+
+
 async def main() -> None:
     """Run on each database and print (optionally write) the Markdown table."""
     parser = argparse.ArgumentParser()
@@ -132,7 +272,15 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pg", default="", help="PostgreSQL URL (scratch databases made beside)")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument("--limiter-only", action="store_true", help="the limiter alone")
+    parser.add_argument("--simulated", action="store_true", help="simulated round trips")
     args = parser.parse_args()
+    if args.simulated:
+        print("\n".join(await simulated(args)))
+        return
+    if args.limiter_only:
+        print(await limiter_only(args))
+        return
     tmp = Path(tempfile.mkdtemp())
     ideal = args.recipients / args.limit
     lines = [

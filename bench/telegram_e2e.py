@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import httpx
 
 from bench.report import free_port, machine, median, today, write_section
-from tests.bot.telegram import updates
-from tests.bot.telegram.fake_bot_api import FakeBotApi
+from testbed import telegram_updates as updates
+from testbed.telegram_api import FakeBotApi
 
 SECRET = "bench-secret"
 WEBHOOK_CONNECTIONS = 40

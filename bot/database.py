@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.settings import async_database_url
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS = Path(str(files("bot") / "migrations"))
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
+from collections.abc import Callable
 from datetime import timedelta
 from types import FrameType
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from bot.admin.component import Admin
-from bot.broadcast_dispatch import BroadcastDispatcher
 from bot.channels.sender import Sender
 from bot.channels.webchat import WebChat
-from bot.delivery import DeliveryWorker
-from bot.ratelimit import ChannelLimiter
 from bot.runtime import Runtime, open_runtime
-from bot.scheduler import ReminderScheduler
 from bot.settings import Settings
 from bot.web.app import create_app
-from bot.web.component import Component
+from bot.web.component import Component, Draining
+from bot.workers.broadcasts import BroadcastDispatcher
+from bot.workers.delivery import DeliveryWorker
+from bot.workers.ratelimit import ChannelLimiter
+from bot.workers.scheduler import ReminderScheduler
+from bot.workers.uploads import UploadSweeper
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +74,11 @@ def workers(runtime: Runtime, channels: list[Component]) -> list[Component]:
         limiters,
         progress_every=timedelta(seconds=settings.broadcast_progress_seconds),
     )
-    return [delivery, dispatcher, ReminderScheduler(runtime.sessions, runtime.services)]
+    sweepers: list[Component] = [
+        UploadSweeper(runtime.sessions, c.uploads) for c in channels if isinstance(c, WebChat)
+    ]
+    scheduler = ReminderScheduler(runtime.sessions, runtime.services)
+    return [runtime.knowledge_watcher(), delivery, dispatcher, scheduler, *sweepers]
 
 
 def chat_url(settings: Settings) -> str:
@@ -83,21 +91,29 @@ def chat_url(settings: Settings) -> str:
     return f"http://{host}:{settings.ocop_port}/chat"
 
 
+def server_config(settings: Settings, app: ASGIApp) -> uvicorn.Config:
+    """uvicorn's configuration: proxy headers believed only from FORWARDED_ALLOW_IPS."""
+    trusted = settings.forwarded_allow_ips.strip()
+    return uvicorn.Config(
+        app,
+        host=settings.ocop_host,
+        port=settings.ocop_port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or "",
+    )
+
+
 async def serve(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM; uvicorn drains requests, then components stop in order."""
     async with open_runtime(settings) as runtime:
         parts = components(runtime)
         app = create_app(runtime, parts)
-        config = uvicorn.Config(
-            app,
-            host=settings.ocop_host,
-            port=settings.ocop_port,
-            log_level=settings.log_level.lower(),
-            access_log=False,
-            lifespan="on",
-            timeout_graceful_shutdown=5,
-        )
-        server = uvicorn.Server(config)
+        drains = [c.drain for c in parts if isinstance(c, Draining)]
+        server = DrainingServer(server_config(settings, app), drains)
         names = ", ".join(c.name for c in parts) or "health check only"
         print(f"OCOP assistant on http://{settings.ocop_host}:{settings.ocop_port}/ ({names})")
         if any(c.name == "webchat" for c in parts):
@@ -113,6 +129,28 @@ async def serve(settings: Settings) -> None:
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+
+class DrainingServer(uvicorn.Server):
+    """uvicorn's server that, told to stop, first answers the requests components hold open, so
+    its graceful shutdown does not wait out every open page's long-poll and then cut it."""
+
+    def __init__(self, config: uvicorn.Config, drains: list[Callable[[], None]]) -> None:
+        super().__init__(config)
+        self._drains = drains
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        """Drain (on the event loop), then stop as uvicorn does."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        for drain in self._drains:
+            if loop is None:
+                drain()
+            else:
+                loop.call_soon_threadsafe(drain)
+        super().handle_exit(sig, frame)
 
 
 def _ignore(_signum: int, _frame: FrameType | None) -> None:

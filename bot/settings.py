@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     default_locale: Literal["vi", "en"] = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    public_base_url: str = ""
+    """The address the world reaches this process at (PUBLIC_BASE_URL, e.g.
+    https://ocop.example.vn): Zalo fetches the phone-card picture the app serves from there."""
     quiet_hours: str = "21:00-07:00"
     """Local hours in which only urgent reminders and broadcasts are sent (QUIET_HOURS)."""
     telegram_rate_per_second: float = Field(default=30.0, gt=0)
@@ -68,8 +71,16 @@ class Settings(BaseSettings):
     """A message claimed this long ago without a result (its worker died) is sent again."""
     broadcast_progress_seconds: float = Field(default=3.0, gt=0)
     """How often an officer's progress line of a running broadcast is refreshed."""
+    knowledge_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    """How often each process checks for newly published knowledge."""
+    ocop_cache_dir: str = "var/cache"
+    """Where the compiled knowledge is kept between starts (OCOP_CACHE_DIR); empty: nowhere."""
     ocop_secret_key: str = ""
     """Signs web cookies (OCOP_SECRET_KEY); empty means one is generated and kept under var/."""
+    forwarded_allow_ips: str = ""
+    """Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (FORWARDED_ALLOW_IPS,
+    comma-separated addresses or networks, e.g. 127.0.0.1 or 10.0.0.0/8; "*" trusts anyone).
+    Empty: none, every client is its own connection's address."""
 
     telegram_bot_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org"
@@ -119,9 +130,12 @@ class Settings(BaseSettings):
     """Callback address registered for the app, used by `ocop-bot zalo auth`."""
     zalo_reply_window_hours: float = Field(default=168.0, gt=0, le=24 * 365)
     """Consultation messages fail after 7 days without a user message (error -230)."""
-    zalo_webhook_max_age_seconds: int = Field(default=300, ge=1)
+    zalo_webhook_max_age_seconds: int = Field(default=86_400, ge=1)
+    """Signed events up to a day old are accepted: Zalo retries a delivery for an hour or two
+    with the original timestamp; replays are dropped by their message id."""
     zalo_info_image_url: str = ""
-    """Picture on the "share your phone number" card (PNG or JPG URL); empty: none."""
+    """Picture on the "share your phone number" card (PNG or JPG URL); empty: the picture the
+    app serves at PUBLIC_BASE_URL/zalo/phone-card.png (no card without either)."""
 
     @field_validator("zalo_app_id")
     @classmethod
@@ -152,6 +166,13 @@ class Settings(BaseSettings):
     def _zalo_base_url(cls, value: str) -> str:
         if not value.startswith(("https://", "http://")):
             raise ValueError("must start with https://")
+        return value.rstrip("/")
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_base_url(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must be the https:// address of this server")
         return value.rstrip("/")
 
     @field_validator("zalo_redirect_uri", "zalo_info_image_url")

@@ -7,9 +7,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
-
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A text cell starting with one of these would run as a formula in a spreadsheet."""
 
@@ -17,6 +14,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def read_table(path: Path) -> list[list[Any]]:
     """All rows of a CSV (UTF-8, with or without BOM; comma or semicolon) or the first sheet."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook  # imported by the few commands that need it
+
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
@@ -55,6 +54,9 @@ def write_table(rows: list[list[Any]], fmt: str, out: Path | None) -> bytes | No
     With `out` None the file's bytes are returned instead of written.
     """
     if fmt == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.cell.cell import Cell
+
         workbook = Workbook()
         sheet = workbook.active
         for row in rows:

@@ -2,41 +2,55 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from conversations import broadcast_chat, faq_chat, officers, producer_store, reminder_views
+from conversations import language, menu
+from conversations.announcements import chat as broadcast_chat
+from conversations.announcements import flow as broadcast
 from conversations.engine import Engine
-from conversations.flows import (
-    add_product,
-    broadcast,
-    dossier,
-    language,
-    menu,
-    my_data,
-    profile,
-    quiz,
-    quiz_commands,
-    registration,
-)
-from conversations.flows.base import Flow
-from conversations.flows.menu import menu_reply
+from conversations.faq import chat as faq_chat
+from conversations.flow import Flow
+from conversations.material import chat as material_chat
+from conversations.menu import menu_reply
 from conversations.messages import Choice, Reply
+from conversations.officers import roles as officers
+from conversations.quiz import commands as quiz_commands
+from conversations.quiz import flow as quiz
+from conversations.registration import (
+    add_product,
+    dossier,
+    edit_product,
+    my_data,
+    producer_store,
+    profile,
+)
+from conversations.registration import (
+    register as registration,
+)
+from conversations.reminders import personal as personal_reminders
+from conversations.reminders import views as reminder_views
 from conversations.router import Router
 from conversations.services import Services
 from conversations.turn import Turn
-from knowledge.folding import fold
+from conversations.words import phrase_key
 
-FLOWS: tuple[Flow, ...] = (
-    language.FLOW,
-    registration.FLOW,
-    profile.FLOW,
-    add_product.FLOW,
-    dossier.FLOW,
-    my_data.FLOW,
-    quiz.FLOW,
-    broadcast.FLOW,
+FLOW_MODULES: tuple[ModuleType, ...] = (
+    language,
+    registration,
+    profile,
+    add_product,
+    edit_product,
+    dossier,
+    my_data,
+    quiz,
+    broadcast,
 )
+"""Every module that defines a flow: its `FLOW`, with the `.mmd` diagram beside the module."""
+
+FLOWS: tuple[Flow, ...] = tuple(module.FLOW for module in FLOW_MODULES)
 
 PHRASES: dict[str, str] = {
     "thong tin cua toi": "producer:show",
@@ -48,10 +62,14 @@ PHRASES: dict[str, str] = {
     "con thieu gi": "dossier:missing",
     "what is missing": "dossier:missing",
     "ho so cua toi": "menu:dossier",
+    "tien do ho so": "menu:dossier",
     "my dossier": "menu:dossier",
     "them san pham": "producer:add_product",
     "add a product": "producer:add_product",
     "sua thong tin": "producer:edit",
+    "sua san pham": "producer:edit_product",
+    "doi ten san pham": "producer:edit_product",
+    "edit a product": "producer:edit_product",
     "lich": "menu:reminders",
     "nhac hen": "menu:reminders",
     "lich nhac hen": "menu:reminders",
@@ -68,9 +86,35 @@ PHRASES: dict[str, str] = {
     "gui thong bao": "bcast:new",
     "announcement": "bcast:new",
     "lich su thong bao": "bcast:history",
+    "dangky": "menu:register",
+    "hoso": "menu:dossier",
+    "hoidap": "menu:ask",
+    "hoi dap": "menu:ask",
+    "ontap": "menu:quiz",
+    "thongbao": "bcast:new",
     **quiz_commands.QUIZ_PHRASES,
 }
 """Typed phrases (folded, without ending punctuation) that act like a menu choice anywhere idle."""
+
+
+STEP_PHRASES: tuple[str, ...] = (
+    "thong tin cua toi",
+    "my data",
+    "con thieu gi",
+    "what is missing",
+    "tien do ho so",
+    "lich",
+    "nhac hen",
+    "lich nhac hen",
+    "reminders",
+    "dung thong bao",
+    "tat thong bao",
+    "stop announcements",
+    "nhan thong bao",
+    "bat thong bao",
+    "start announcements",
+)
+"""Phrases of `PHRASES` that also work inside a step; the step's question comes back after."""
 
 
 COMMANDS = {"lich": reminder_views.officer_calendar, "canbo": broadcast_chat.redeem_invite}
@@ -92,10 +136,10 @@ def build_router() -> Router:
             return await router.start(turn, "dossier", step="pick_product")
         product = products[0]
         step = "overview" if product.evaluation_type else "evaluation_type"
-        replies = await router.start(turn, "dossier", form={"product_id": product.id}, step=step)
+        form: dict[str, object] = {"product_id": product.id}
         if missing and product.evaluation_type:
-            return await router.start(turn, "dossier", form={"product_id": product.id}, step=step)
-        return replies
+            form["missing_from"] = 0  # "còn thiếu gì?": the overview opens with the gaps
+        return await router.start(turn, "dossier", form=form, step=step)
 
     async def on_menu(turn: Turn, value: str) -> list[Reply]:
         if value == "menu:register":
@@ -123,6 +167,10 @@ def build_router() -> Router:
             return await router.start(turn, "profile", form=producer_store.profile_form(producer))
         if value == "producer:add_product":
             return await router.start(turn, "add_product")
+        if value == "producer:edit_product":
+            products = await producer_store.products_of(turn.session, producer.id)
+            form, step = edit_product.opening(products)
+            return await router.start(turn, "edit_product", form=form, step=step)
         if value == "producer:erase":
             return await router.start(turn, "my_data")
         return [menu_reply(turn)]
@@ -141,9 +189,13 @@ def build_router() -> Router:
         if course_command is not None:
             return course_command
         command = reminder_views.parse_command(text)
-        if command and command[0] in COMMANDS:
+        producer_lich = command == ("lich", []) and not officers.is_officer(turn.user)
+        if command and command[0] in COMMANDS and not producer_lich:  # "/lich": their deadlines
             return await COMMANDS[command[0]](turn, command[1])
-        action = PHRASES.get(fold(text).strip(" ?!.…"))
+        personal = await personal_reminders.on_text(turn, text)
+        if personal is not None:
+            return personal
+        action = PHRASES.get(phrase_key(text))  # "/thongbao" like "thông báo"
         if action and action.startswith("bcast:") and not officers.is_officer(turn.user):
             action = None  # "thông báo" from a producer is a question, not a command
         if action:
@@ -167,7 +219,9 @@ def build_router() -> Router:
             "dossier": on_dossier,
             "rem": reminder_views.on_reminder,
             "remset": reminder_views.on_setting,
+            "mine": personal_reminders.on_action,
             "faq": faq_chat.on_faq,
+            "mat": material_chat.on_material,
             "quizdue": on_quiz_due,
             "bcast": on_bcast,
             "announce": broadcast_chat.on_announce,
@@ -175,8 +229,10 @@ def build_router() -> Router:
             "q": on_quiz_answer,
         },
         free_text=on_text,
-        open_prefixes=frozenset({"rem", "quizdue", "announce"}),
+        open_prefixes=frozenset({"rem", "quizdue", "announce", "faq", "mine"}),
         late_prefixes=frozenset({"q"}),
+        phrases={phrase: PHRASES[phrase] for phrase in STEP_PHRASES},
+        question=faq_chat.answer_in_step,
     )
     return router
 

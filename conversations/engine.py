@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import TextClause, bindparam, text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import select
@@ -37,6 +37,24 @@ class Engine:
         self.services = services
         self.router = router
         self._locks = KeyedLocks()
+        # Built once with bind parameters so SQLAlchemy compiles each a single time and then
+        # serves it from its statement cache (a fresh `insert().on_conflict_do_nothing()` has no
+        # cache key and was compiled again for every message).
+        self._load_query = (
+            select(User, Conversation)
+            .join(Conversation, Conversation.user_id == User.id)  # type: ignore[arg-type]
+            .where(
+                User.channel == bindparam("channel"),
+                User.external_id == bindparam("external_id"),
+            )
+            .with_for_update()
+        )
+        self._record_message: TextClause = text(
+            "INSERT INTO processed_messages (channel, message_id, user_id, processed_at) "
+            "VALUES (:channel, :message_id, :user_id, :processed_at) ON CONFLICT DO NOTHING"
+        ).bindparams(
+            *(bindparam(c.name, type_=c.type) for c in ProcessedMessage.__table__.columns)  # type: ignore[attr-defined]
+        )
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message. A duplicate message id returns []; an internal error, an apology."""
@@ -58,6 +76,10 @@ class Engine:
         async with self.sessions() as session, session.begin():
             user, conv = await self._load(session, incoming)
             if not await self._first_time(session, incoming, user.id):
+                # Already handled. If it was the last message, its turn may have been committed
+                # without its replies ever leaving (a crash in between): answer it again.
+                if incoming.repeat_answer and conv.last_message_id == incoming.message_id:
+                    return [Reply.from_json(r) for r in conv.last_replies]
                 return []
             if user.last_inbound_at is None or now - user.last_inbound_at > INBOUND_PRECISION:
                 user.last_inbound_at = now
@@ -75,9 +97,9 @@ class Engine:
                 now=now,
             )
             replies = await self.router.route(turn)
-            # The choices on offer are those of the last reply that has any; a last message
-            # without choices (a question to type into) takes the old ones away.
-            offered = next((r.choices for r in reversed(replies) if r.choices), ())
+            # The choices on offer are those of the last reply: a last message without choices
+            # (a question to type into, the step asked again after an aside) takes them away.
+            offered = replies[-1].choices if replies else ()
             conv.choices = [[c.label, c.value] for c in offered]
             # A step asking for a phone keeps its share-contact button on a retry (Router._again).
             asking = replies[-1].request_contact if replies else ""
@@ -86,6 +108,8 @@ class Engine:
             else:
                 conv.data.pop("contact_label", None)
             conv.updated_at = now
+            conv.last_message_id = incoming.message_id
+            conv.last_replies = [r.to_json() for r in replies]
             flag_modified(conv, "data")
             flag_modified(conv, "choices")
         return replies
@@ -96,13 +120,11 @@ class Engine:
         Both rows are locked, not only the user's: after waiting for a lock PostgreSQL re-reads
         the rows it locked, so the conversation state is the one the previous message saved.
         """
-        query = (
-            select(User, Conversation)
-            .join(Conversation, Conversation.user_id == User.id)  # type: ignore[arg-type]
-            .where(User.channel == incoming.channel, User.external_id == incoming.user_key)
-            .with_for_update()
+        query, keys = (
+            self._load_query,
+            {"channel": incoming.channel, "external_id": incoming.user_key},
         )
-        row = (await session.exec(query)).first()
+        row = (await session.exec(query, params=keys)).first()
         if row is None:
             await users.get_or_create(
                 session,
@@ -111,24 +133,21 @@ class Engine:
                 locale=pick_locale(incoming.locale_hint, self.services.default_locale),
                 name=incoming.display_name,
             )
-            row = (await session.exec(query)).one()
+            row = (await session.exec(query, params=keys)).one()
         return row[0], row[1]
 
     async def _first_time(
         self, session: AsyncSession, incoming: Incoming, user_id: int | None
     ) -> bool:
         """Record the message id; False when it was already recorded (a duplicate)."""
-        insert = (
-            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        )
-        result = await session.exec(  # type: ignore[call-overload]
-            insert(ProcessedMessage)
-            .values(
-                channel=incoming.channel,
-                message_id=incoming.message_id,
-                user_id=user_id,
-                processed_at=self.services.clock(),
-            )
-            .on_conflict_do_nothing()
+        connection = await session.connection()
+        result = await connection.execute(
+            self._record_message,
+            {
+                "channel": incoming.channel,
+                "message_id": incoming.message_id,
+                "user_id": user_id,
+                "processed_at": self.services.clock(),
+            },
         )
         return bool(result.rowcount)

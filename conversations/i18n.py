@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import gettext
+import io
+import os
+import tempfile
 from datetime import date, datetime
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
 LOCALES = ("vi", "en")
@@ -22,13 +29,51 @@ def N_(msgid: str) -> str:
 
 
 def locales_dir() -> Path:
-    """The `locales/` folder at the project root."""
-    return Path(__file__).resolve().parent.parent / "locales"
+    """The gettext catalogs shipped inside this package (`conversations/locales/`)."""
+    return Path(str(files("conversations") / "locales"))
 
 
 def templates_dir() -> Path:
     """The message templates shipped with this package."""
-    return Path(__file__).resolve().parent / "templates"
+    return Path(str(files("conversations") / "templates"))
+
+
+def compile_po(po: Path, locale: str) -> bytes:
+    """The `.mo` bytes of the catalog `po` (fuzzy entries included, as `pybabel compile`)."""
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=True)
+    return out.getvalue()
+
+
+def load_translations(root: Path, locale: str) -> gettext.GNUTranslations:
+    """The catalog of `locale` under `root`: its `.mo` when that is current, else compiled from
+    the `.po` and saved beside it when the folder is writable (the next start reads the `.mo`)."""
+    folder = root / locale / "LC_MESSAGES"
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+    if not po.exists():
+        raise CatalogMissing(f"no catalog for {locale!r} in {root}")
+    data = compile_po(po, locale)
+    _save(mo, data)
+    return gettext.GNUTranslations(io.BytesIO(data))
+
+
+def _save(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically; a read-only install just compiles again next start."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def pick_locale(*candidates: str | None) -> str:
@@ -41,8 +86,14 @@ def pick_locale(*candidates: str | None) -> str:
     return DEFAULT_LOCALE
 
 
+@functools.lru_cache(maxsize=4096)
+def _format_date(day: date, pattern: str, locale: str) -> str:
+    """Babel's date formatting, remembered (a day's reminders repeat a few dates many times)."""
+    return format_date(day, format=pattern, locale=locale)
+
+
 class CatalogMissing(RuntimeError):
-    """The compiled `.mo` catalog is absent: the install step was skipped."""
+    """Neither a `.po` nor a compiled `.mo` catalog exists for a locale."""
 
 
 class Texts:
@@ -70,9 +121,9 @@ class Texts:
         return self._env.get_template(name).render(t=self, **values).strip()
 
     def date(self, value: date | datetime) -> str:
-        """A date as people write it: "15 tháng 3, 2026" / "March 15, 2026"."""
+        """A date as people write it: "15/03/2026" / "March 15, 2026"."""
         day = value.date() if isinstance(value, datetime) else value
-        return format_date(day, format="long", locale=self.locale)
+        return _format_date(day, "dd/MM/yyyy" if self.locale == "vi" else "long", self.locale)
 
     def datetime(self, value: datetime) -> str:
         """A date and time, short form."""
@@ -90,14 +141,7 @@ class Catalogs:
         root = directory or locales_dir()
         self._texts: dict[str, Texts] = {}
         for locale in LOCALES:
-            mo = root / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
-            if not mo.exists():
-                raise CatalogMissing(
-                    f"{mo} is missing: compile the catalogs with "
-                    f"`pybabel compile -d locales -D messages` (the Makefile does this)"
-                )
-            with mo.open("rb") as fh:
-                translations = gettext.GNUTranslations(fh)
+            translations = load_translations(root, locale)
             env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(templates or templates_dir()),
                 extensions=["jinja2.ext.i18n"],

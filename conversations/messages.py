@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
 
 MAX_TEXT = 4000
 """Longest text the engine accepts from a user; longer input is refused politely."""
@@ -43,6 +43,10 @@ class Incoming:
     display_name: str = ""
     unsupported: bool = False
     """True when the channel got something the bot cannot read yet (sticker, voice note)."""
+    repeat_answer: bool = False
+    """A redelivery of the user's last message gets that turn's stored replies again (the process
+    may have died after the commit, before they left). Only for a channel that can tell itself
+    whether they arrived (the web chat checks its transcript); others would answer twice."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +86,27 @@ class Reply:
         lines = [self.text, ""]
         lines += [f"{i}. {c.label}" for i, c in enumerate(self.choices, start=1)]
         return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready form, stored so that a redelivered message gets the same answer."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        """The reply `to_json` stored."""
+        poll, attachment = data.get("poll"), data.get("attachment")
+        return cls(
+            text=data["text"],
+            choices=tuple(Choice(**c) for c in data.get("choices", ())),
+            request_contact=data.get("request_contact", ""),
+            poll=Poll(
+                question=poll["question"],
+                options=tuple(poll["options"]),
+                correct=tuple(poll["correct"]),
+                explanation=poll.get("explanation", ""),
+            )
+            if poll
+            else None,
+            attachment=Attachment(**attachment) if attachment else None,
+            meta=dict(data.get("meta", {})),
+        )

@@ -42,6 +42,12 @@ class Conversation(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     choices: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
+    last_message_id: str = Field(default="", max_length=128)
+    """The inbound message whose turn was saved last, and below the replies it got: a channel that
+    redelivers it (the process died after the commit, before the send) gets them again."""
+    last_replies: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class ProcessedMessage(SQLModel, table=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,6 +31,8 @@ ERRORS = {
     WINDOW_CLOSED: "outside the channel's reply window",
 }
 """The `error` recorded with each status that means "could not reach them"."""
+REASONS = {NO_CHANNEL: "no_channel", BLOCKED: "blocked", WINDOW_CLOSED: "window"}
+"""The `reason` recorded with them (bot.channels.errors.REASONS has the others)."""
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -63,6 +66,9 @@ class OutboxMessage(SQLModel, table=True):
     channel: str | None = Field(default=None, max_length=16)
     channel_message_id: str | None = Field(default=None, max_length=64)
     error: str | None = Field(default=None, max_length=300)
+    reason: str | None = Field(default=None, max_length=16)
+    """Why a final row was not sent, in a word officers see ("window", "quota", "night",
+    "blocked", "gave_up"...; bot.channels.errors.REASONS)."""
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -146,8 +152,7 @@ def make_ref(dedupe_key: str) -> str:
     return hashlib.sha1(dedupe_key.encode("utf-8")).hexdigest()[:10]
 
 
-async def enqueue(
-    session: AsyncSession,
+def outbox_values(
     *,
     dedupe_key: str,
     user_id: int | None,
@@ -158,13 +163,9 @@ async def enqueue(
     series: str = "",
     urgent: bool = False,
     due_on: date | None = None,
-) -> bool:
-    """Add one message unless its dedupe key is already there; True when added.
-
-    A recipient without any channel is recorded at once as `no_channel`, so officers see it.
-    """
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    values = {
+) -> dict[str, Any]:
+    """The column values of one outbox row (a recipient without a channel: `no_channel`)."""
+    return {
         "dedupe_key": dedupe_key[:200],
         "ref": make_ref(dedupe_key),
         "user_id": user_id,
@@ -189,7 +190,53 @@ async def enqueue(
         "attempts": 0,
         "created_at": utcnow(),
     }
-    result = await session.exec(  # type: ignore[call-overload]
-        insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+
+
+def _insert_new(session: AsyncSession) -> Any:
+    """INSERT INTO outbox ... ON CONFLICT (dedupe_key) DO NOTHING, for the session's database."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"])
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    dedupe_key: str,
+    user_id: int | None,
+    kind: str,
+    reply: Reply,
+    not_before: datetime,
+    producer_id: int | None = None,
+    series: str = "",
+    urgent: bool = False,
+    due_on: date | None = None,
+) -> bool:
+    """Add one message unless its dedupe key is already there; True when added.
+
+    A recipient without any channel is recorded at once as `no_channel`, so officers see it.
+    """
+    values = outbox_values(
+        dedupe_key=dedupe_key,
+        user_id=user_id,
+        kind=kind,
+        reply=reply,
+        not_before=not_before,
+        producer_id=producer_id,
+        series=series,
+        urgent=urgent,
+        due_on=due_on,
     )
+    result = await session.exec(_insert_new(session).values(**values))  # type: ignore[call-overload]
     return bool(result.rowcount)
+
+
+async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], batch: int = 2000) -> int:
+    """Add the rows (from `outbox_values`) whose dedupe keys are not there yet, a batch per
+    statement; returns how many were added."""
+    added = 0
+    connection = await session.connection()
+    statement = _insert_new(session).returning(OutboxMessage.id)  # type: ignore[arg-type]
+    for start in range(0, len(rows), batch):
+        result = await connection.execute(statement, rows[start : start + batch])
+        added += len(result.all())
+    return added

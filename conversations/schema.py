@@ -8,16 +8,19 @@ from sqlmodel import SQLModel
 
 def metadata() -> MetaData:
     """The metadata with every table module imported."""
-    import conversations.admin_models
-    import conversations.broadcasts
-    import conversations.channel_inbox
-    import conversations.channel_store
-    import conversations.channel_tokens
-    import conversations.faq_models
+    import conversations.announcements.broadcasts
+    import conversations.channels.inbox
+    import conversations.channels.tables
+    import conversations.channels.tokens
+    import conversations.curation.tables
+    import conversations.faq.tables
+    import conversations.material.tables
     import conversations.models
-    import conversations.officers
+    import conversations.officers.roles
+    import conversations.officers.tables
     import conversations.outbox
-    import conversations.producers
-    import conversations.quiz_models  # noqa: F401
+    import conversations.quiz.tables
+    import conversations.registration.tables
+    import conversations.reminders.tables  # noqa: F401
 
     return SQLModel.metadata

@@ -22,6 +22,9 @@ class Services:
     """What the bot knows; flows that need it say so politely when it is missing."""
     faq: Any = None
     """The FAQ index (`knowledge.retrieval.FaqIndex`), or None when running without it."""
+    material: Any = None
+    """The training-material search (`conversations.material.live.MaterialSearch`), asked when
+    no FAQ entry answers; None when running without it."""
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     clock: Callable[[], datetime] = utcnow
     default_locale: str = "vi"

@@ -14,6 +14,7 @@ from conversations.models import Conversation, User
 
 if TYPE_CHECKING:
     from conversations.services import Services
+    from knowledge.library import Library
 
 
 @dataclass(slots=True)
@@ -49,3 +50,10 @@ class Turn:
         self.user.locale = locale
         self.user.locale_chosen = True
         self.t = self.services.catalogs.texts(locale)
+
+
+def library(turn: Turn) -> Library:
+    """The knowledge library (the runtime always loads it before serving)."""
+    if turn.services.knowledge is None:
+        raise RuntimeError("knowledge library not loaded")
+    return turn.services.knowledge

@@ -44,6 +44,8 @@ class ChecklistItem:
     source: str
     confidence: str
     hedge: dict[str, str] | None
+    before_evaluation: bool = False
+    """A legal prerequisite (food safety, label, registration) that must exist before evaluation."""
 
     def applies(self, evaluation_type: str, group_id: str, set_id: str | None = None) -> bool:
         """Whether this item belongs in the checklist of one product and evaluation type."""
@@ -127,7 +129,7 @@ def _load_item(
     problems: list[Problem],
 ) -> ChecklistItem | None:
     """One validated item, or None when any field is broken (every problem is reported)."""
-    before = len(problems)
+    count = len(problems)
     kind = raw.get("kind")
     if kind not in KINDS:
         problems.append(Problem(name, item_id, "kind", f"must be one of {list(KINDS)}"))
@@ -160,8 +162,11 @@ def _load_item(
     source = raw.get("source")
     if not isinstance(source, str) or not source.strip():
         problems.append(Problem(name, item_id, "source", "missing or empty"))
+    before = raw.get("before_evaluation", False)
+    if not isinstance(before, bool):
+        problems.append(Problem(name, item_id, "before_evaluation", "must be true or false"))
     tagged = check_confidence(raw, name, item_id, problems)
-    if len(problems) > before or tagged is None or label is None:
+    if len(problems) > count or tagged is None or label is None:
         return None
     what, why, where, tip = (texts[f] or {} for f in TEXT_FIELDS)
     return ChecklistItem(
@@ -178,6 +183,7 @@ def _load_item(
         accepts or (),
         str(source).strip(),
         *tagged,
+        before_evaluation=before is True,
     )
 
 

@@ -35,13 +35,18 @@ class Report:
     out_of_scope: int
     rejection: float  # out-of-scope questions with no entry offered at all
     misses: tuple[str, ...] = field(default=())
+    direct: float = 0.0  # answered directly (right or wrong; with or without an alternative)
+    with_alternative: float = 0.0  # answered and the runner-up offered beside the answer
+    oos_answered: float = 0.0  # out-of-scope questions answered with an OCOP entry
 
     def summary(self) -> str:
         """One line per metric, for test output and the bench."""
         return (
-            f"questions={self.questions} top1={self.top1:.3f} top3={self.top3:.3f} "
-            f"answered={self.answered:.3f} wrong={self.wrong:.3f} "
-            f"out_of_scope={self.out_of_scope} rejection={self.rejection:.3f}"
+            f"questions={self.questions} direct={self.direct:.3f} "
+            f"with_alternative={self.with_alternative:.3f} top1={self.top1:.3f} "
+            f"top3={self.top3:.3f} answered={self.answered:.3f} wrong={self.wrong:.3f} "
+            f"out_of_scope={self.out_of_scope} oos_answered={self.oos_answered:.3f} "
+            f"rejection={self.rejection:.3f}"
         )
 
 
@@ -72,7 +77,7 @@ def load_eval(path: Path) -> tuple[list[EvalQuestion], list[EvalQuestion]]:
 
 def evaluate(index: FaqIndex, questions: list[EvalQuestion], oos: list[EvalQuestion]) -> Report:
     """Ask every question and measure how often the right entry comes first, or in the top 3."""
-    top1 = top3 = answered = wrong = 0
+    top1 = top3 = answered = wrong = alternatives = 0
     misses: list[str] = []
     for item in questions:
         result = index.ask(item.text, item.lang)
@@ -85,15 +90,17 @@ def evaluate(index: FaqIndex, questions: list[EvalQuestion], oos: list[EvalQuest
         if result.kind == "answer":
             answered += hit1
             wrong += not hit1
+            alternatives += result.alternative is not None
         if not hit1:
             got = shown[0] if shown else (ranked[0] if ranked else "-")
             misses.append(
                 f"{item.text!r} [{item.lang}] expect {'|'.join(item.expect)}: "
                 f"{result.kind} {got} ({result.score:.2f})"
             )
-    rejected = 0
+    rejected = oos_answered = 0
     for item in oos:
         result = index.ask(item.text, item.lang)
+        oos_answered += result.kind == "answer"
         if result.kind in REJECTED:
             rejected += 1
         else:
@@ -103,4 +110,6 @@ def evaluate(index: FaqIndex, questions: list[EvalQuestion], oos: list[EvalQuest
     return Report(
         questions=len(questions), top1=top1 / n, top3=top3 / n, answered=answered / n,
         wrong=wrong / n, out_of_scope=len(oos), rejection=rejected / m, misses=tuple(misses),
+        direct=(answered + wrong) / n, with_alternative=alternatives / n,
+        oos_answered=oos_answered / m,
     )

@@ -14,8 +14,28 @@ RULE_VERSIONS: frozenset[str] = frozenset({
     "490/2018", "1048/2019", "148/2023", "1489/2025", "26/2026-reported", "919/2022",
     "1162/2020", "ca-mau", "bot", "general",
 })
+RULE_LABELS: dict[str, dict[str, str] | None] = {
+    "490/2018": {"vi": "QĐ 490/QĐ-TTg (2018)", "en": "Decision 490/QĐ-TTg (2018)"},
+    "1048/2019": {"vi": "QĐ 1048/QĐ-TTg (2019, đã hết hiệu lực)",
+                  "en": "Decision 1048/QĐ-TTg (2019, expired)"},
+    "148/2023": {"vi": "QĐ 148/QĐ-TTg (24/02/2023)", "en": "Decision 148/QĐ-TTg (24/02/2023)"},
+    "1489/2025": {"vi": "QĐ 1489/QĐ-TTg (06/07/2025)", "en": "Decision 1489/QĐ-TTg (06/07/2025)"},
+    "26/2026-reported": {"vi": "“QĐ 26/2026/QĐ-TTg” (chưa xác nhận)",
+                         "en": "“Decision 26/2026/QĐ-TTg” (not confirmed)"},
+    "919/2022": {"vi": "QĐ 919/QĐ-TTg (01/08/2022)", "en": "Decision 919/QĐ-TTg (01/08/2022)"},
+    "1162/2020": {"vi": "QĐ 1162/QĐ-VPĐP-OCOP (17/09/2020)",
+                  "en": "Decision 1162/QĐ-VPĐP-OCOP (17/09/2020)"},
+    "ca-mau": {"vi": "văn bản của tỉnh Cà Mau", "en": "Cà Mau provincial documents"},
+    "bot": None,
+    "general": None,
+}
+"""How a rule version is named to a user; None: say nothing (the `source` line is enough)."""
 CONFIDENCES: frozenset[str] = frozenset({"ok", "one_source", "unverified", "conflict"})
-MAX_ANSWER_CHARS = 600
+MAX_ANSWER_CHARS = 350
+"""An answer fits a phone screen before "Xem thêm"; longer detail goes in `more`."""
+MAX_LIST_ITEMS = 5
+"""A list of more than five items goes in `more`, not in the answer."""
+_LIST_ITEM = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+\S")
 MIN_VI_PARAPHRASES = 3
 MIN_EN_PARAPHRASES = 1
 
@@ -52,6 +72,12 @@ class FaqEntry:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FaqEntry) and other.id == self.id
+
+    def rule_label(self, lang: str) -> str | None:
+        """The rules this answer follows, named as a document ("QĐ 148/QĐ-TTg (24/02/2023)"),
+        or None for entries about the assistant or general practice: never show the raw code."""
+        label = RULE_LABELS.get(self.rule_version)
+        return label[lang] if label else None
 
     def questions(self, lang: str) -> tuple[str, ...]:
         """The question and its paraphrases in `lang`, question first."""
@@ -118,6 +144,11 @@ class _Checker:
         return tuple(value)
 
 
+def list_items(text: str) -> int:
+    """How many lines of `text` are list items ("- …", "• …", "1) …", "2. …")."""
+    return sum(1 for line in text.splitlines() if _LIST_ITEM.match(line))
+
+
 def _entry(raw: Any, topic: str, check: _Checker) -> FaqEntry | None:
     """Validate one entry mapping; None when it has any problem (it is then not served)."""
     if not isinstance(raw, dict):
@@ -136,6 +167,11 @@ def _entry(raw: Any, topic: str, check: _Checker) -> FaqEntry | None:
     question = check.localized(raw, "question") if "question" in raw else None
     paraphrases = check.paraphrases(raw) if "paraphrases" in raw else {}
     answer = check.localized(raw, "answer", MAX_ANSWER_CHARS) if "answer" in raw else None
+    for lang, text in (answer or {}).items():
+        items = list_items(text)
+        if items > MAX_LIST_ITEMS:
+            limit = MAX_LIST_ITEMS
+            check.fail(f"answer.{lang}", f"a list of {items} items: more than {limit} go in 'more'")
     more = check.localized(raw, "more") if raw.get("more") is not None else None
     source = check.text(raw, "source") if "source" in raw else None
     source_url = raw.get("source_url")

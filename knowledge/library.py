@@ -10,11 +10,11 @@ from knowledge.checklist import Checklist, load_checklist
 from knowledge.communes import Communes, load_communes
 from knowledge.content import default_root
 from knowledge.faq import FaqEntry, load_faq
-from knowledge.faq_drafts import FaqDraft, load_drafts
 from knowledge.problems import KnowledgeError, Problem
 from knowledge.products import Products, load_products
 from knowledge.quiz import QuizBank, load_quiz
 from knowledge.retrieval import FaqIndex
+from knowledge.rules import Rules, load_rules_file
 from knowledge.smalltalk import Smalltalk, load_smalltalk
 from knowledge.synonyms import Synonyms, load_synonyms
 
@@ -32,8 +32,8 @@ class Library:
     faq: tuple[FaqEntry, ...]
     smalltalk: Smalltalk
     synonyms: Synonyms
-    faq_drafts: tuple[FaqDraft, ...] = ()
-    """Proposed entries awaiting review: validated, never searched or served."""
+    rules: Rules | None = None
+    """The rule regimes and the current one (None when the content has no rules.yaml)."""
 
     def faq_index(self) -> FaqIndex:
         """Build the FAQ search index (about a second: do it once per process)."""
@@ -62,7 +62,7 @@ def read_library(root: Path | None = None) -> tuple[Library, list[Problem]]:
         faq=faq,
         smalltalk=load_smalltalk(root, problems),
         synonyms=load_synonyms(root, problems),
-        faq_drafts=tuple(load_drafts(root, problems, {e.id for e in faq})),
+        rules=load_rules_file(root, problems),
     )
     return library, problems
 

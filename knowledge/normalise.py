@@ -42,7 +42,8 @@ ABBREVIATIONS: dict[str, str] = {
 FILLERS: frozenset[str] = frozenset({
     "ad", "adm", "admin", "ad ơi", "em", "e", "mik", "mk", "mjk", "tui", "a", "oi", "nhe",
     "ak", "ah", "ne", "u", "uh", "um", "hen", "z", "v", "ạ", "à", "ơi", "chị", "bạn",
-    "mình", "hả", "nhỉ", "nhé", "nha", "vậy", "hỏi", "cho hỏi", "xin hỏi", "muốn hỏi",
+    "mình", "hả", "nhỉ", "nhé", "nha", "nhá", "nè", "hén", "nhen", "nghen", "vậy", "hỏi",
+    "cho hỏi", "xin hỏi", "muốn hỏi",
     "hỏi chút", "hỏi xíu", "vui lòng", "giùm", "dùm", "với ạ",
 })
 # Fillers recognised without accents only at the start of a message ("cho hoi ...").
@@ -50,6 +51,7 @@ LEADING_FILLERS: frozenset[str] = frozenset({
     "cho hoi", "xin hoi", "cho em hoi", "cho minh hoi", "cho toi hoi", "em muon hoi",
     "minh muon hoi", "toi muon hoi", "minh",
 })
+_PRONOUNS = frozenset({"em", "e", "mik", "mk", "mjk", "tui", "minh"})
 # "vay" is "vậy" (a particle) unless a loan word follows: "vay vốn", "vay tiền".
 _LOAN_NEXT = frozenset({"von", "tien", "ngan", "uu", "no", "tin", "lai"})
 
@@ -137,13 +139,35 @@ def fold_syllable(syllable: str) -> str:
     return _fold(syllable)
 
 
+# "phần A", "part C": the letter names a part of the scoring sheet. Alone "a" is a filler
+# ("ạ") or an English article, so the letter is joined to a token of its own ("phana").
+_PART_WORDS = frozenset({"phan", "part"})
+_PART_LETTERS = frozenset({"a", "b", "c"})
+
+
+def _house(raw: list[str], folded: list[str], i: int) -> bool:
+    """Whether an unaccented "nha" is "nhà" (house, family, state): first in the message or
+    before a word other than a particle ("nha em lam mam", "nha nuoc ho tro"), not the
+    particle ending a sentence ("the nha", "nha ad").
+    """
+    if raw[i] != "nha":
+        return False
+    after = folded[i + 1] if i + 1 < len(raw) else None
+    return i == 0 or (after is not None and (after not in FILLERS or after in _PRONOUNS))
+
+
 def _expand(raw: list[str], folded: list[str], i: int, start: bool) -> tuple[int, list[str]]:
     """How many syllables at `i` form a filler or an abbreviation, and the accented words."""
+    if folded[i] in _PART_WORDS and i + 1 < len(raw) and folded[i + 1] in _PART_LETTERS:
+        return 2, [raw[i], f"phan{folded[i + 1]}"]
     longest = min(_MAX_PHRASE, len(raw) - i) if folded[i] in _PHRASE_STARTS else 1
     for size in range(longest, 0, -1):
         said = " ".join(raw[i : i + size]) if size > 1 else raw[i]
         key = " ".join(folded[i : i + size]) if size > 1 else folded[i]
-        if said in FILLERS or key in FILLERS or (start and key in LEADING_FILLERS):
+        # A filler written without accents only matches words typed without them: "nha"
+        # (the particle) is a filler, "nhà" is not; "túi" is not "tui".
+        filler = said in FILLERS or (key in FILLERS and said == key)
+        if (filler or (start and key in LEADING_FILLERS)) and not _house(raw, folded, i):
             return size, []
         if key in ABBREVIATIONS:
             expansion = ABBREVIATIONS[key]

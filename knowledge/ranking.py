@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
 from knowledge.bm25 import BM25Index
 from knowledge.faq import FaqEntry
+from knowledge.naive_bayes import NaiveBayes
 from knowledge.normalise import STOPWORDS
 from knowledge.terms import Analyzer, Query, doc_terms
 
@@ -25,6 +27,7 @@ BAG_WEIGHT = 1.0
 ANSWER_WEIGHT = 0.8
 COVERAGE_WEIGHT = 0.6
 CONTAINMENT_WEIGHT = 0.3
+BAYES_WEIGHT = 0.1
 FIELD_WEIGHTS = QUESTION_WEIGHT + BAG_WEIGHT + ANSWER_WEIGHT
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,7 @@ class Candidate:
     answer: float  # the answer text
     coverage: float = 0.0  # share of the question's content words found in the entry
     containment: float = 0.0  # share of the best entry question's content words asked
+    bayes: float = 0.0  # naive Bayes log-likelihood minus the best candidate's (<= 0)
 
     @property
     def fields(self) -> float:
@@ -48,11 +52,17 @@ class Candidate:
         )
 
     @property
-    def rank(self) -> float:
-        """The ranking score: field scores plus the coverage of content words."""
+    def lexical(self) -> float:
+        """The BM25 side of the rank: field scores plus the coverage of content words."""
         return (
             self.fields + COVERAGE_WEIGHT * self.coverage + CONTAINMENT_WEIGHT * self.containment
         )
+
+    @property
+    def rank(self) -> float:
+        """The ranking score: the lexical score, lowered by how much less likely the naive
+        Bayes model finds this entry than the best candidate."""
+        return self.lexical + BAYES_WEIGHT * self.bayes
 
 
 class LangIndex:
@@ -79,6 +89,9 @@ class LangIndex:
             answers.append(doc_terms(answer))
             seen.update(answer.folded)
             words.append(frozenset(seen))
+        self.bayes = NaiveBayes(
+            [variants[lo:hi] for lo, hi in pairwise([*starts, len(variants)])], answers
+        )
         self.questions = BM25Index(variants)
         self.bags = BM25Index(bags)
         self.answers = BM25Index(answers)
@@ -127,12 +140,16 @@ class LangIndex:
         ]
         found.sort(key=lambda c: -c.fields)
         said = frozenset(query.text.folded)
+        found = found[:DETAILED]
+        likelihood = [self.bayes.log_likelihood(query.terms, c.position) for c in found]
+        best = max(likelihood, default=0.0)
         found = [
             Candidate(
                 c.position, c.question, c.bag, c.answer,
                 self.coverage(query, c.position), self.containment(said, c.position),
+                like - best,
             )
-            for c in found[:DETAILED]
+            for c, like in zip(found, likelihood, strict=True)
         ]
         found.sort(key=lambda c: -c.rank)
         return found[:CANDIDATES]
@@ -145,6 +162,13 @@ class LangIndex:
             total += weight * (idf if idf is not None else self.unknown_idf)
             novel += 0.0 if idf is not None else weight * self.unknown_idf
         return novel / total if total else 0.0
+
+    def information(self, query: Query) -> float:
+        """How much the question's content words say: their rarity (idf) summed, by weight."""
+        return sum(
+            weight * self.word_idf.get(word, self.unknown_idf)
+            for word, weight in query.weights.items()
+        )
 
     def containment(self, said: frozenset[str], position: int) -> float:
         """How fully the question contains one of the entry's questions (its content words).

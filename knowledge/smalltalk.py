@@ -15,7 +15,7 @@ from knowledge.normalise import (
     fold_syllable,
     syllables,
 )
-from knowledge.phrases import PhraseMatcher
+from knowledge.phrases import PhraseMatch, PhraseMatcher
 from knowledge.problems import Problem
 
 SmalltalkKind = Literal["greeting", "thanks", "out_of_scope", "empty"]
@@ -83,10 +83,27 @@ class Smalltalk:
         return SmalltalkMatch("out_of_scope" if off else None, off, rest)
 
     def _cut_social(self, clause: str) -> str:
-        """The clause without its greeting and thanks phrases."""
+        """The clause without the greeting and thanks phrases that open or close it.
+
+        Inside a question the same words mean something else: "bắt đầu" (/start) in "muốn
+        vô OCOP thì bắt đầu sao", "ok" in "bao bì vậy ok không".
+        """
         said = syllables(clause)
         found = self._social.scan(said, [fold_syllable(s) for s in said])
-        cut = {i for m in found if m.value is not None for i in range(m.start, m.end)}
+        edge: list[PhraseMatch[SmalltalkTopic | None]] = []
+        reach = 0
+        for match in found:  # the run of social words from the start
+            if match.start != reach:
+                break
+            edge.append(match)
+            reach = match.end
+        reach = len(said)
+        for match in reversed(found):  # and the run that ends the clause
+            if match.end != reach:
+                break
+            edge.append(match)
+            reach = match.start
+        cut = {i for m in edge if m.value is not None for i in range(m.start, m.end)}
         return " ".join(s for i, s in enumerate(said) if i not in cut)
 
     def _off_topic(self, rest: str) -> SmalltalkTopic | None:

@@ -74,6 +74,29 @@ def query_terms(text: Analysed, scale: float = 1.0, into: dict[str, float] | Non
     return out
 
 
+# A message that opens by saying what the producer makes ("nhà em làm khô cá lóc muốn vô OCOP
+# thì bắt đầu sao") often has no comma before the question; the scene ends where "muốn"
+# (want) begins the request, and weighs as context. Openers are the first words left once
+# fillers are dropped ("em làm mắm" → "làm mắm"; "htx" → "hợp tác xã").
+_SCENE_OPENERS = frozenset({
+    ("nha",), ("ben",), ("ho",), ("toi",), ("lam",), ("nuoi",), ("trong",), ("hop", "tac"),
+    ("co", "so"), ("gia", "dinh"), ("san", "xuat"),
+})
+_SCENE_END = "muon"
+
+
+def _scene(text: Analysed) -> list[Analysed]:
+    """`text` split before "muốn" when it opens with a scene ("nhà em làm mắm muốn …")."""
+    f = text.folded
+    opens = f[:1] in _SCENE_OPENERS or f[:2] in _SCENE_OPENERS
+    if not opens or _SCENE_END not in f[2:]:
+        return [text]
+    cut = f.index(_SCENE_END, 2)
+    if QUESTION_WORDS.intersection(f[:cut]):
+        return [text]
+    return [Analysed(f[:cut], text.accented[:cut]), Analysed(f[cut:], text.accented[cut:])]
+
+
 @dataclass(frozen=True, slots=True)
 class Query:
     """A question ready for search: its analysed words, weighted terms and typo count."""
@@ -96,21 +119,22 @@ class Analyzer:
         """FAQ text, normalised and with synonyms rewritten."""
         return self.synonyms.canonical(analyse(text))
 
-    def query(self, text: str) -> Query:
+    def query(self, text: str, correct: bool = True) -> Query:
         """A user's question: normalised, typos corrected, synonyms rewritten, hints added.
 
         In a message of several clauses, those without a question word ("nhà em làm mắm,")
-        are context and weigh CONTEXT.
+        are context and weigh CONTEXT. `correct=False` skips typo correction: the speller
+        knows Vietnamese syllables, and in English it mostly turns real words that the FAQ
+        happens not to use into ones it does ("rating" → "star", "bees" → "been").
         """
         parts: list[Analysed] = []
         corrected = 0
         for clause in clauses(text) or [text]:
             analysed = analyse(clause)
-            if self.speller is not None:
+            if self.speller is not None and correct:
                 analysed, fixed = self.speller.correct(analysed)
                 corrected += fixed
-            if analysed.folded:
-                parts.append(self.synonyms.canonical(analysed))
+            parts.extend(self.synonyms.canonical(p) for p in _scene(analysed) if p.folded)
         asking = [bool(QUESTION_WORDS.intersection(p.folded)) for p in parts]
         if not any(asking):
             asking = [True] * len(parts)

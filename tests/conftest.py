@@ -12,13 +12,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from bot.database import create_engine, upgrade
 from conversations.assistant import build_engine
 from conversations.engine import Engine
-from conversations.i18n import LOCALES, Catalogs, locales_dir
+from conversations.i18n import LOCALES, Catalogs, compile_po, locales_dir
 from conversations.services import Services
 from knowledge.library import Library, load_library
 from knowledge.retrieval import FaqIndex
@@ -51,13 +49,10 @@ DIALECTS = [
 def compile_catalogs(target: Path) -> Path:
     """Compile the committed .po files into `target` (tests never depend on a stale .mo)."""
     for locale in LOCALES:
-        po = locales_dir() / locale / "LC_MESSAGES" / "messages.po"
         out = target / locale / "LC_MESSAGES"
         out.mkdir(parents=True, exist_ok=True)
-        with po.open("rb") as fh:
-            catalog = read_po(fh, locale=locale)
-        with (out / "messages.mo").open("wb") as fh:
-            write_mo(fh, catalog)
+        po = locales_dir() / locale / "LC_MESSAGES" / "messages.po"
+        (out / "messages.mo").write_bytes(compile_po(po, locale))
     return target
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -100,3 +102,14 @@ class Chat:
             if fragment.lower() in label.lower() or fragment == value:
                 return value
         raise AssertionError(f"no choice like {fragment!r} in {self.choices}")
+
+
+def screenshot_folder(tmp_path: Path) -> Path:
+    """Where a browser test saves its pictures: its temporary folder, so a test run leaves the
+    work tree clean; `docs/screenshots` when OCOP_UPDATE_SCREENSHOTS=1 (refreshing the docs)."""
+    if os.environ.get("OCOP_UPDATE_SCREENSHOTS") == "1":
+        folder = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+    else:
+        folder = tmp_path / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
@@ -12,14 +13,16 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.admin import labels
 from bot.admin.context import Officer
-from conversations import audience as aud
-from conversations import broadcasts
+from conversations.announcements import audience as aud
+from conversations.announcements import broadcasts
 from conversations.i18n import N_
-from conversations.producers import STAGES
-from conversations.quiz_models import Course
+from conversations.quiz.tables import Course
+from conversations.registration.tables import STAGES
 
 if TYPE_CHECKING:
     from bot.admin.component import Admin
+
+EXPIRED = N_("This form has expired. Please go back, reload the page and try again.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +145,7 @@ async def preview(admin: Admin, request: Request, officer: Officer) -> Response:
     return admin.pages.render(
         "broadcast_preview.html",
         officer.locale,
+        confirm_token=secrets.token_urlsafe(24),
         officer=officer,
         active="broadcasts",
         draft=draft,
@@ -162,10 +166,15 @@ async def confirm(admin: Admin, request: Request, officer: Officer) -> Response:
     if isinstance(posted, Response):
         return posted
     draft, moment = posted
+    token = officer.field("confirm_token", 64)
+    if not token:
+        return await _page(admin, officer, draft, officer.texts(EXPIRED), "", status=400)
     async with admin.runtime.sessions() as db, db.begin():
         user = await admin.still_officer(db, officer)
         if user is None:
             return admin.forbidden(officer)
+        if (done := await broadcasts.by_token(db, f"web:{token}")) is not None:
+            return RedirectResponse(f"/admin/broadcasts?done={done.id}", status_code=303)
         made = await broadcasts.create(
             db,
             officer=user,
@@ -173,6 +182,7 @@ async def confirm(admin: Admin, request: Request, officer: Officer) -> Response:
             audience=draft.audience,
             send_at=moment,
             urgent=draft.urgent,
+            token=f"web:{token}",
         )
         if not draft.later:
             await broadcasts.materialize(db, made, services.catalogs, services.knowledge, now)

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from starlette.datastructures import FormData
 
-from conversations.admin_models import AdminSession
+from bot.web.cleaning import clean_text
 from conversations.i18n import Texts
 from conversations.models import User
+from conversations.officers.tables import AdminSession
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +35,10 @@ class Officer:
     def field(self, name: str, limit: int = 5000) -> str:
         """One posted text field, stripped and cut to `limit` characters ("" when absent)."""
         value = self.form.get(name) if self.form is not None else None
-        return value.strip()[:limit] if isinstance(value, str) else ""
+        return clean_text(value).strip()[:limit] if isinstance(value, str) else ""
 
     def fields(self, name: str) -> list[str]:
         """Every value of a posted multi-value field (checkboxes, multiple select)."""
         if self.form is None:
             return []
-        return [v[:200] for v in self.form.getlist(name) if isinstance(v, str)]
+        return [clean_text(v)[:200] for v in self.form.getlist(name) if isinstance(v, str)]

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from bot.admin.context import Officer
 from bot.tables import write_table
-from conversations.exchange import export_rows
+from conversations.registration.exchange import export_rows
 
 if TYPE_CHECKING:
     from bot.admin.component import Admin

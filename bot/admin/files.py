@@ -12,13 +12,28 @@ from starlette.responses import Response
 
 from bot.admin.context import Officer
 from bot.channels.webchat.uploads import clean_name, sniff
-from conversations import directory
+from conversations.registration import directory
 
 if TYPE_CHECKING:
     from bot.admin.component import Admin
 
 log = logging.getLogger(__name__)
 INLINE = frozenset({"image/jpeg", "image/png", "image/webp", "application/pdf"})
+EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "application/pdf": ".pdf",
+}
+"""The extension a download gets from its real type; anything else becomes `.bin`."""
+CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+"""`sandbox`: even a file a browser would run (HTML, SVG) gets no script and no origin."""
+
+
+def download_name(name: str, mime_type: str) -> str:
+    """`name` with the extension of its real type: "hồ sơ.html" of a PNG is "hồ sơ.png"."""
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem or 'file'}{EXTENSIONS.get(mime_type, '.bin')}"
 
 
 async def serve(admin: Admin, request: Request, officer: Officer) -> Response:
@@ -32,7 +47,7 @@ async def serve(admin: Admin, request: Request, officer: Officer) -> Response:
         return admin.not_found(officer)
     mime_type = sniff(data[:16]) or "application/octet-stream"
     disposition = "inline" if mime_type in INLINE else "attachment"
-    name = clean_name(record.file_name or f"file-{record.id}")
+    name = download_name(clean_name(record.file_name or f"file-{record.id}"), mime_type)
     ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "file"
     headers = {
         "content-disposition": (
@@ -40,7 +55,7 @@ async def serve(admin: Admin, request: Request, officer: Officer) -> Response:
         ),
         "x-content-type-options": "nosniff",
         "cache-control": "private, no-store",
-        "content-security-policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+        "content-security-policy": CSP,
     }
     return Response(data, media_type=mime_type, headers=headers)
 

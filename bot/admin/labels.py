@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations.audience import CHANNEL_LABELS
+from conversations.announcements.audience import CHANNEL_LABELS
 from conversations.i18n import N_
 
 STAGES = {"idea": N_("Idea"), "producing": N_("Producing"), "rated": N_("Rated")}
@@ -32,6 +32,21 @@ ITEM_STATES = {
     "dont_have": N_("Don't have it"),
     "skipped": N_("Skipped"),
 }
+KNOWLEDGE_KINDS = {
+    "faq": N_("FAQ entries"),
+    "checklist_item": N_("Checklist items"),
+    "milestone": N_("Calendar milestones"),
+    "regime": N_("Rule regimes"),
+}
+KNOWLEDGE_STATUSES = {"live": N_("Published"), "draft": N_("Draft"), "retired": N_("Retired")}
+KNOWLEDGE_ACTIONS = {
+    "seed": N_("From the files"),
+    "publish": N_("Published"),
+    "draft": N_("Draft saved"),
+    "retire": N_("Retired"),
+    "restore": N_("Restored"),
+    "import": N_("Imported"),
+}
 OUTBOX = {
     "pending": N_("Waiting"),
     "sending": N_("Sending"),
@@ -47,6 +62,17 @@ OUTCOMES = {
     "opted_out": N_("Stopped announcements"),
     "unreachable": N_("Unreachable"),
     "window_closed": N_("Outside the Zalo window"),
+}
+DELIVERY_REASONS = {
+    "window": N_("Outside the reply window"),
+    "quota": N_("Zalo quota used up"),
+    "night": N_("Promotion refused at night"),
+    "opted_out": N_("User refused this kind of message"),
+    "policy": N_("Against Zalo's rules"),
+    "billing": N_("Zalo Cloud Account has no money"),
+    "blocked": N_("Blocked the bot"),
+    "gave_up": N_("Retried until no longer allowed"),
+    "no_channel": N_("No chat channel"),
 }
 BROADCAST = {
     "scheduled": N_("Scheduled"),

@@ -9,7 +9,8 @@ from starlette.responses import Response
 
 from bot.admin import charts, labels
 from bot.admin.context import Officer
-from conversations import dashboard, inbox
+from conversations.channels import delivery, quota
+from conversations.officers import dashboard, inbox
 
 if TYPE_CHECKING:
     from bot.admin.component import Admin
@@ -23,6 +24,10 @@ async def show(admin: Admin, request: Request, officer: Officer) -> Response:
     async with admin.runtime.sessions() as db:
         numbers = await dashboard.overview(db, library, admin.clock(), services.timezone)
         waiting = await inbox.open_count(db)
+        sending = await delivery.health(db, admin.clock())
+        allowance = await quota.summary(db, "zalo", admin.clock())
+    uploads = admin.uploads
+    uploads_used = await uploads.usage()
 
     def named(rows: list[tuple[str, int]], table: dict[str, str]) -> list[tuple[str, int]]:
         return [(t(labels.label(table, code)), n) for code, n in rows]
@@ -67,6 +72,13 @@ async def show(admin: Admin, request: Request, officer: Officer) -> Response:
         active="overview",
         numbers=numbers,
         waiting=waiting,
+        sending=sending,
+        allowance=allowance,
+        free_replies=quota.FREE_REPLIES,
+        uploads_used=_megabytes(uploads_used),
+        uploads_quota=_megabytes(uploads.quota),
+        uploads_full=uploads.full_at(uploads_used),
+        reason_label=lambda code: t(labels.label(labels.DELIVERY_REASONS, code)),
         svg=svg,
         percent=_percent,
     )
@@ -75,3 +87,8 @@ async def show(admin: Admin, request: Request, officer: Officer) -> Response:
 def _percent(part: int, whole: int) -> int:
     """`part` as a whole percentage of `whole` (0 when there is nothing)."""
     return round(100 * part / whole) if whole else 0
+
+
+def _megabytes(size: int) -> int:
+    """`size` bytes in whole megabytes, rounded up (a few bytes show as 1 MB, not 0)."""
+    return -(-size // 1024**2)

@@ -13,10 +13,9 @@ from babel.numbers import format_decimal
 from starlette.responses import HTMLResponse
 
 from bot.admin import labels
-from bot.web.environments import TEMPLATES_DIR, localized_environments
+from bot.web.environments import STATIC_DIR, TEMPLATES_DIR, localized_environments
 from conversations.i18n import Catalogs
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"

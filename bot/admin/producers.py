@@ -8,8 +8,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.admin.context import Officer
-from conversations import directory
-from conversations.producers import ENTITY_TYPES, STAGES
+from bot.web.cleaning import clean_text
+from conversations.registration import directory
+from conversations.registration.tables import ENTITY_TYPES, STAGES
 
 if TYPE_CHECKING:
     from bot.admin.component import Admin
@@ -19,8 +20,8 @@ async def search(admin: Admin, request: Request, officer: Officer) -> Response:
     """The search form and its results (the first 50)."""
     params = request.query_params
     filters = directory.Filters(
-        text=params.get("q", "")[:120],
-        commune=params.get("commune", "")[:120],
+        text=clean_text(params.get("q", ""))[:120],
+        commune=clean_text(params.get("commune", ""))[:120],
         stage=params.get("stage", "") if params.get("stage") in STAGES else "",
         entity_type=params.get("type", "") if params.get("type") in ENTITY_TYPES else "",
     )

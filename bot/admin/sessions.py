@@ -15,9 +15,9 @@ from sqlalchemy import delete
 from sqlmodel import col, or_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from conversations.admin_models import AdminSession
 from conversations.models import User
-from conversations.officers import is_officer
+from conversations.officers.roles import can_edit_knowledge
+from conversations.officers.tables import AdminSession
 
 COOKIE = "ocop_admin"
 COOKIE_PATH = "/admin"
@@ -35,8 +35,6 @@ class SessionPolicy:
 def token_id(token: str) -> str:
     """The stored id of a cookie token (its sha256)."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
 
 
 async def open_session(
@@ -75,7 +73,7 @@ async def current(
         return None
     user = await session.get(User, row.user_id)
     expired = row.expires_at <= now or row.last_seen_at + policy.idle <= now
-    if expired or not is_officer(user) or user is None or user.channel != "web":
+    if expired or not can_edit_knowledge(user) or user is None or user.channel != "web":
         await session.delete(row)
         return None
     if now - row.last_seen_at >= TOUCH_EVERY:

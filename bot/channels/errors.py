@@ -19,8 +19,33 @@ class RateLimited(ChannelError):
         self.retry_after = retry_after
 
 
-class WindowClosed(ChannelError):
+class Refused(ChannelError):
+    """The channel will not send this message, and would refuse it again: final, not retried.
+
+    `reason` says why, in a word officers see beside the message (`REASONS`).
+    """
+
+    reason = "refused"
+
+    def __init__(self, message: str = "", reason: str | None = None) -> None:
+        super().__init__(message)
+        if reason is not None:
+            self.reason = reason
+
+
+class WindowClosed(Refused):
     """The channel only allows replies within a window after the user's last message (Zalo)."""
+
+    reason = "window"
+
+
+WINDOW, QUOTA, NIGHT, OPTED_OUT, POLICY, BILLING, BLOCKED, GAVE_UP = (
+    "window", "quota", "night", "opted_out", "policy", "billing", "blocked", "gave_up"
+)  # fmt: skip
+REASONS = frozenset({WINDOW, QUOTA, NIGHT, OPTED_OUT, POLICY, BILLING, BLOCKED, GAVE_UP})
+"""Why a message was not delivered: outside the reply window, quota used up, promotion at night,
+the user refused this kind of message, against the platform's rules, the OA's account has no
+money, the user blocked or unfollowed, retried until it was no longer allowed."""
 
 
 class TransientError(ChannelError):

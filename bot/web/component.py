@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from starlette.routing import BaseRoute
 
@@ -22,4 +22,13 @@ class Component(Protocol):
 
     async def stop(self) -> None:
         """Stop background work cleanly; called once when the app stops."""
+        ...
+
+
+@runtime_checkable
+class Draining(Protocol):
+    """A component holding requests open (long-polls) that it can answer when told to stop."""
+
+    def drain(self) -> None:
+        """Answer every held request now and every later one at once (the server is stopping)."""
         ...

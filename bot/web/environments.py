@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 import jinja2
 
 from conversations.i18n import LOCALES, Catalogs
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATES_DIR = Path(str(files("bot.web") / "templates"))
+STATIC_DIR = Path(str(files("bot.web") / "static"))
+"""Shipped inside the package, found through it (never through the working directory)."""
 
 
 def localized_environments(

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -37,9 +38,20 @@ def test_run_serves_chat_and_stops_on_sigterm(tmp_path: Path) -> None:
                 time.sleep(0.2)
         assert health is not None and health.status_code == 200
         assert set(health.json()["components"]) >= {"webchat", "delivery", "scheduler"}
-        page = httpx.get(f"http://127.0.0.1:{port}/chat", timeout=5.0)
-        assert page.status_code == 200 and "Trợ lý OCOP" in page.text
-        proc.send_signal(signal.SIGTERM)
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=base, timeout=30.0) as visitor, ThreadPoolExecutor(1) as pool:
+            page = visitor.get("/chat")
+            assert page.status_code == 200 and "Trợ lý OCOP" in page.text
+            # An open page's long-poll, as chat.js holds it: the stop answers it (empty)
+            # instead of waiting out the graceful shutdown and then cutting it.
+            poll = pool.submit(visitor.get, "/chat/api/messages",
+                               params={"after": 0, "wait": 25},
+                               headers={"sec-fetch-site": "same-origin"})
+            time.sleep(1.0)
+            assert not poll.done()
+            proc.send_signal(signal.SIGTERM)
+            answered = poll.result(timeout=30)
+        assert answered.status_code == 200 and answered.json()["messages"] == []
         out, _ = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:
@@ -47,4 +59,6 @@ def test_run_serves_chat_and_stops_on_sigterm(tmp_path: Path) -> None:
             proc.communicate()
     assert proc.returncode == 0, out  # a clean stop: the database was closed too
     assert "Application shutdown complete" in out
+    assert "Exception in ASGI application" not in out, out
+    assert "timeout graceful shutdown exceeded" not in out, out
     assert f"http://127.0.0.1:{port}/chat" in out

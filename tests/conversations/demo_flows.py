@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from conversations.flows import base, language
-from conversations.flows.base import END, Flow, Go, Retry, Step
-from conversations.flows.menu import menu_reply
+from conversations import flow as base
+from conversations import language
+from conversations.flow import END, Flow, Go, Retry, Step
+from conversations.menu import menu_reply
 from conversations.messages import Choice, Reply
 from conversations.router import Router
 from conversations.turn import Answer, Turn

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 
 import pytest
 
 from conversations.engine import Engine
 from conversations.i18n import Catalogs
-from conversations.messages import MAX_TEXT
+from conversations.messages import MAX_TEXT, Attachment, Choice, Poll, Reply
 from conversations.services import Services
 from tests.conversations.demo_flows import demo_router
 from tests.support import Chat, Database
@@ -52,12 +53,37 @@ async def test_duplicate_message_id_is_processed_once(new_engine: EngineFactory)
     await chat.tap("start:count")
     first = await chat.send(text="x", message_id="dup-1")
     assert first[0].text == "n=1"
-    again = await chat.send(text="x", message_id="dup-1")
-    assert again == []
+    # Redelivered (the process died after its commit, before the reply left): the same answer,
+    # from the stored turn, and the state does not move.
+    again = await chat.send(text="x", message_id="dup-1", repeat_answer=True)
+    assert again == first
     restarted = Chat(new_engine())
+    assert await restarted.send(text="x", message_id="dup-1", repeat_answer=True) == first
+    # A channel that cannot tell whether the answer arrived gets nothing (no double answer).
     assert await restarted.send(text="x", message_id="dup-1") == []
     await restarted.say("x")
     assert restarted.text == "n=2"
+    # An older message was answered before the next one was handled: nothing again.
+    assert await restarted.send(text="x", message_id="dup-1", repeat_answer=True) == []
+
+
+async def test_a_redelivered_reply_keeps_its_buttons_poll_and_attachment(
+    new_engine: EngineFactory,
+) -> None:
+    chat = Chat(new_engine())
+    first = await chat.send(text="hi", message_id="hi-1")
+    assert first and any(r.choices for r in first)
+    again = await Chat(new_engine()).send(text="hi", message_id="hi-1", repeat_answer=True)
+    assert again == first
+    reply = Reply(
+        "q",
+        choices=(Choice("A", "a"),),
+        request_contact="📱",
+        poll=Poll("q?", ("x", "y"), (1,), "why"),
+        attachment=Attachment("photo", "ref", "image/jpeg", 10, "a.jpg"),
+        meta={"k": "v"},
+    )
+    assert Reply.from_json(json.loads(json.dumps(reply.to_json()))) == reply
 
 
 async def test_concurrent_messages_for_one_user_run_one_at_a_time(

@@ -90,6 +90,7 @@ def test_every_template_renders(catalogs: Catalogs, locale: str) -> None:
             "decision_number": "1/QĐ",
             "decision_date": "1/1/2024",
             "expiry": "x",
+            "estimated": True,
         },
     }
     for path in sorted(templates_dir().glob("*.j2")):
@@ -101,7 +102,7 @@ def test_every_template_renders(catalogs: Catalogs, locale: str) -> None:
 
 def test_vietnamese_is_the_default_and_formats_like_vietnamese(catalogs: Catalogs) -> None:
     vi, en = catalogs.texts("vi"), catalogs.texts("en")
-    assert vi.date(date(2026, 3, 15)) == "15 tháng 3, 2026"
+    assert vi.date(date(2026, 3, 15)) == "15/03/2026"
     assert en.date(date(2026, 3, 15)) == "March 15, 2026"
     assert vi.number(10000) == "10.000"
     assert en.number(10000) == "10,000"
@@ -110,3 +111,39 @@ def test_vietnamese_is_the_default_and_formats_like_vietnamese(catalogs: Catalog
     assert pick_locale("en-US") == "en"
     assert pick_locale(None, "en") == "en"
     assert pick_locale("zh") == "vi"
+
+
+def test_catalogs_compile_from_po_when_the_mo_is_missing_or_stale(tmp_path: Path) -> None:
+    """No build step: a missing or older `.mo` is compiled from the `.po` and saved beside it."""
+    import os
+    import shutil
+
+    for locale in LOCALES:
+        folder = tmp_path / locale / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        shutil.copy(locales_dir() / locale / "LC_MESSAGES" / "messages.po", folder)
+    vi_po = tmp_path / "vi" / "LC_MESSAGES" / "messages.po"
+    vi_mo = vi_po.with_suffix(".mo")
+
+    assert Catalogs(tmp_path).texts("vi")("Cancel") == "Hủy"
+    assert vi_mo.exists()
+
+    vi_po.write_text(
+        vi_po.read_text(encoding="utf-8").replace('msgstr "Hủy"', 'msgstr "Thôi"'), encoding="utf-8"
+    )
+    stamp = vi_mo.stat().st_mtime + 10
+    os.utime(vi_po, (stamp, stamp))
+    assert Catalogs(tmp_path).texts("vi")("Cancel") == "Thôi"
+    assert "Thôi".encode() in vi_mo.read_bytes()  # saved again for the next start
+
+
+def test_catalogs_read_a_compiled_mo_alone(tmp_path: Path) -> None:
+    """An installed wheel may carry only the compiled catalogs."""
+    from conversations.i18n import compile_po
+
+    for locale in LOCALES:
+        folder = tmp_path / locale / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        po = locales_dir() / locale / "LC_MESSAGES" / "messages.po"
+        (folder / "messages.mo").write_bytes(compile_po(po, locale))
+    assert Catalogs(tmp_path).texts("vi")("Cancel") == "Hủy"

@@ -159,3 +159,32 @@ def test_evaluation_types_and_unreadable_files(tmp_path: Path) -> None:
     problems = []
     assert load_checklist(tmp_path / "missing", problems).items == ()
     assert problems[0].message == "file not found"
+
+
+def test_legal_prerequisites_are_marked_before_evaluation(checklist: Checklist) -> None:
+    before = {i.id for i in checklist.items if i.before_evaluation}
+    assert before == {
+        "business-registration", "production-conditions", "quality-declaration", "lab-test",
+        "label-packaging",
+    }
+    food = [i for i in checklist.items_for("first", "food", "processed-meat-seafood")]
+    evidence = [i for i in food if i.kind == "evidence"]
+    assert [i.before_evaluation for i in evidence[:4]] == [True] * 4
+    assert not any(i.before_evaluation for i in evidence[4:])
+    for item_id in before - {"business-registration"}:
+        item = checklist.item(item_id)
+        assert item is not None and "trước khi đánh giá" in item.name["vi"]
+        assert "before evaluation" in item.name["en"]
+    assert "NĐ 15/2018/NĐ-CP" in checklist.item("production-conditions").source  # type: ignore[union-attr]
+    assert "NĐ 111/2021/NĐ-CP" in checklist.item("label-packaging").source  # type: ignore[union-attr]
+
+
+def test_before_evaluation_must_be_a_boolean(tmp_path: Path, products: Products) -> None:
+    data = _real()
+    _item(data, "lab-test")["before_evaluation"] = "yes"
+    _item(data, "awards")["before_evaluation"] = False
+    checklist, problems = _load(tmp_path, data, products)
+    assert [(p.entry, p.field) for p in problems] == [("lab-test", "before_evaluation")]
+    assert checklist.item("lab-test") is None
+    awards = checklist.item("awards")
+    assert awards is not None and awards.before_evaluation is False

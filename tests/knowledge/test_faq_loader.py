@@ -167,3 +167,43 @@ def test_missing_folder(tmp_path: Path) -> None:
     problems: list[Problem] = []
     assert load_faq(tmp_path, problems) == []
     assert problems[0].message == "FAQ folder not found"
+
+
+def _one(answer_vi: str) -> str:
+    body = GOOD.format(topic="phone", id="phone-sized")
+    old = 'answer: {vi: "Trả lời.", en: "Answer."}'
+    return body.replace(old, f'answer: {{vi: {answer_vi}, en: "Answer."}}')
+
+
+@pytest.mark.parametrize(
+    ("answer", "broken"),
+    [
+        ('"' + "x" * 350 + '"', False),
+        ('"' + "x" * 351 + '"', True),
+        ('"Năm mục:\\n- a\\n- b\\n- c\\n- d\\n- e"', False),
+        ('"Sáu mục:\\n- a\\n- b\\n- c\\n- d\\n- e\\n- f"', True),
+        ('"Sáu bước:\\n1) a\\n2) b\\n3) c\\n4) d\\n5) e\\n6. f"', True),
+    ],
+)
+def test_answers_are_phone_sized(tmp_path: Path, answer: str, broken: bool) -> None:
+    """≤ 350 characters per language and no list of more than five items before "Xem thêm"."""
+    write(tmp_path, "phone.yaml", _one(answer))
+    problems: list[Problem] = []
+    entries = load_faq(tmp_path, problems)
+    assert (("faq/phone.yaml", "phone-sized", "answer.vi") in where(problems)) is broken
+    assert (entries == []) is broken
+
+
+def test_rule_versions_are_named_as_documents() -> None:
+    from knowledge.faq import RULE_LABELS, RULE_VERSIONS
+
+    assert set(RULE_LABELS) == RULE_VERSIONS
+    problems: list[Problem] = []
+    entries = {e.id: e for e in load_faq(FIXTURES, problems)}
+    entry = entries["certificate-validity"]
+    assert entry.rule_label("vi") == "QĐ 148/QĐ-TTg (24/02/2023)"
+    assert entry.rule_label("en") == "Decision 148/QĐ-TTg (24/02/2023)"
+    for label in RULE_LABELS.values():
+        assert label is None or ("QĐ" in label["vi"] or "Cà Mau" in label["vi"])
+    general = next(e for e in entries.values() if e.rule_version in ("general", "bot"))
+    assert general.rule_label("vi") is None

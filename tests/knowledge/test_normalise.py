@@ -59,6 +59,20 @@ def test_fillers_are_dropped_but_look_alike_words_stay() -> None:
     assert normalise("vay vốn ưu đãi") == "vay von uu dai"  # a loan, not "vậy"
 
 
+def test_unaccented_fillers_do_not_swallow_accented_words() -> None:
+    assert normalise("nhà nước hỗ trợ gì") == "nha nuoc ho tro gi"
+    assert normalise("túi xách cói") == "tui xach coi"  # "túi" is not "tui" (I)
+    assert normalise("ocop là gì nè") == "ocop la gi"  # accented particles are still fillers
+
+
+def test_unaccented_nha_is_house_unless_it_ends_the_sentence() -> None:
+    assert normalise("nha nuoc ho tro gi") == "nha nuoc ho tro gi"
+    assert normalise("nha e lam mam") == "nha lam mam"
+    assert normalise("cho hoi nha em lam mam") == "nha lam mam"
+    assert normalise("ocop la gi nha") == "ocop la gi"
+    assert normalise("ocop la gi nha ad") == "ocop la gi"
+
+
 def test_dk_is_registration_except_after_a_negation() -> None:
     assert normalise("dk ocop o dau") == "dang ky ocop o dau"
     assert normalise("ko dk ha") == "khong duoc ha"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +166,19 @@ def test_file_rules_and_duplicates_across_files(tmp_path: Path) -> None:
 def test_missing_folder_is_a_problem(tmp_path: Path) -> None:
     bank, problems = load(tmp_path)
     assert bank.questions == () and [p.message for p in problems] == ["quiz folder not found"]
+
+
+def test_explanations_say_why_right_and_why_wrong() -> None:
+    """Every explanation names why the right option is right and why the others are wrong."""
+    problems: list[Problem] = []
+    bank = load_quiz(default_root(), problems)
+    assert problems == []
+
+    def says(text: str, *words: str) -> bool:
+        return all(re.search(rf"\b{w}\b", text, re.IGNORECASE) for w in words)
+
+    missing = [
+        q.id for q in bank.questions
+        if not says(q.explain["vi"], "đúng", "sai") or not says(q.explain["en"], "right", "wrong")
+    ]
+    assert missing == []

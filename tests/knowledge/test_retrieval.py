@@ -12,7 +12,8 @@ from knowledge.faq import load_faq
 from knowledge.problems import Problem
 from knowledge.retrieval import ANSWER_AT, FaqIndex, to_json
 from knowledge.smalltalk import load_smalltalk
-from knowledge.synonyms import load_synonyms
+from knowledge.synonyms import Synonyms, load_synonyms
+from knowledge.terms import CONTEXT, Analyzer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
 
@@ -107,8 +108,12 @@ def test_small_talk_never_returns_an_entry(index: FaqIndex, text: str, kind: str
 
 def test_to_json_shape(index: FaqIndex) -> None:
     payload = to_json(index.ask("gcn ocop het han thi sao"), "vi")
-    assert set(payload) == {"answer", "entry_id", "score", "source", "rule_version", "suggestions"}
+    assert set(payload) == {
+        "answer", "entry_id", "score", "source", "rule_version", "band", "alternative",
+        "suggestions",
+    }
     assert payload["entry_id"] == "certificate-expired"
+    assert payload["band"] in ("direct", "with_alternative")
     assert payload["rule_version"] == "148/2023"
     assert payload["source"].startswith("QĐ 148")
     assert payload["answer"].endswith("Thông tin này cần kiểm tra lại với xã/tỉnh.")  # the hedge
@@ -116,6 +121,7 @@ def test_to_json_shape(index: FaqIndex) -> None:
     json.dumps(payload)
     vague = to_json(index.ask("ocop"), "en")
     assert vague["answer"] is None and vague["entry_id"] is None
+    assert vague["band"] == "choose" and vague["alternative"] is None
     assert vague["suggestions"] and set(vague["suggestions"][0]) == {"entry_id", "question"}
 
 
@@ -153,6 +159,15 @@ def test_context_before_the_question_does_not_drown_it(index: FaqIndex) -> None:
     assert result.kind in ("answer", "suggest")
     shown = result.entry or result.suggestions[0]
     assert shown.id == "dossier-contents"
+
+
+def test_a_scene_without_a_comma_weighs_as_context() -> None:
+    query = Analyzer(Synonyms()).query("nha em lam mam ruoc muon dang ky ocop thi lam sao")
+    assert query.weights["mam"] == CONTEXT
+    assert query.weights["ruoc"] == CONTEXT
+    assert query.weights["ocop"] == 1.0
+    plain = Analyzer(Synonyms()).query("mam ruoc muon dang ky ocop thi lam sao")
+    assert plain.weights["mam"] == 1.0  # no scene opener: one clause, nothing is context
 
 
 def test_search_ranks_without_deciding(index: FaqIndex) -> None:

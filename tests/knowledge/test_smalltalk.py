@@ -87,6 +87,26 @@ def test_greeting_is_cut_off_a_question(smalltalk: Smalltalk) -> None:
     assert match.rest == "ad, hồ sơ ocop cần những gì"
 
 
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("muốn vô OCOP thì bắt đầu sao", "muốn vô ocop thì bắt đầu sao"),
+        ("bao bì vậy ok không", "bao bì vậy ok không"),
+        ("chào ad, làm OCOP bắt đầu từ đâu", "làm ocop bắt đầu từ đâu"),
+        ("hồ sơ gồm gì, ok cảm ơn", "hồ sơ gồm gì"),
+    ],
+)
+def test_only_greetings_at_the_edges_are_cut(smalltalk: Smalltalk, text: str, rest: str) -> None:
+    match = smalltalk.classify(text)
+    assert match.kind is None
+    assert match.rest == rest
+
+
+def test_start_alone_is_still_a_greeting(smalltalk: Smalltalk) -> None:
+    assert smalltalk.classify("bắt đầu").kind == "greeting"
+    assert smalltalk.classify("start").kind == "greeting"
+
+
 @pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "???!!!", "🙏"])
 def test_empty(smalltalk: Smalltalk, text: str) -> None:
     assert smalltalk.classify(text).kind == "empty"

@@ -14,11 +14,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.routing import BaseRoute
 from telegram import Bot, CallbackQuery, ChatMember, ChatMemberUpdated, Update
-from telegram.error import InvalidToken
+from telegram.error import BadRequest, InvalidToken
 from telegram.ext import ContextTypes, TypeHandler
 
 from bot.channels.errors import Blocked, ChannelError, TransientError
+from bot.channels.inbox import Event, Inbox
 from bot.channels.telegram import polls
+from bot.channels.telegram.commands import set_commands
 from bot.channels.telegram.config import (
     ALLOWED_UPDATES,
     TelegramConfig,
@@ -27,6 +29,7 @@ from bot.channels.telegram.config import (
 )
 from bot.channels.telegram.inbound import CHANNEL, to_incoming
 from bot.channels.telegram.polling import Poller
+from bot.channels.telegram.rendering import MAX_TEXT, split_text, utf16_len
 from bot.channels.telegram.sending import RetryPolicy, TelegramSender, call
 from bot.channels.telegram.webhook import webhook_route
 from bot.runtime import Runtime
@@ -59,8 +62,13 @@ class TelegramChannel:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self.sender = TelegramSender(self.application.bot, sessions, config.retry)
+        self.inbox = Inbox(
+            sessions, self._handle_stored, self._no_delivery, config.inbox, channel=CHANNEL
+        )
         self.poller: Poller | None = None
         self._boot: asyncio.Task[None] | None = None
+        self.refused = ""
+        """Why Telegram refused to start the channel (its webhook address), if it did."""
         self._ready = asyncio.Event()
         self._failed: set[int] = set()
         self._busy = 0
@@ -82,7 +90,7 @@ class TelegramChannel:
         """`POST /telegram` in webhook mode; nothing when polling."""
         if not self.config.webhook:
             return []
-        return [webhook_route(self.config.webhook_secret, self._ready_bot, self.process)]
+        return [webhook_route(self.config.webhook_secret, self._ready_bot, self._store)]
 
     async def start(self) -> None:
         """Connect in the background (retrying while Telegram is unreachable), then serve."""
@@ -102,6 +110,8 @@ class TelegramChannel:
                 await self._boot
         if self.poller is not None:
             await self.poller.stop(self.config.stop_grace)
+        if self.config.webhook:
+            await self.inbox.stop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), self.config.stop_grace)
         if self.application.running:
@@ -124,6 +134,24 @@ class TelegramChannel:
             return False
         return True
 
+    async def _store(self, update: Update) -> bool:
+        """Commit a webhook update to the inbox (False: stored before)."""
+        user = update.effective_user or update.effective_chat
+        key = str(user.id) if user is not None else ""
+        kind = next((k for k in ALLOWED_UPDATES if getattr(update, k, None) is not None), "other")
+        payload = update.to_dict()
+        return await self.inbox.store(Event(kind, key, str(update.update_id), 0, payload))
+
+    async def _handle_stored(self, event: Event) -> list[Reply]:
+        """Process a stored update as if it had just arrived; raise so a failure is retried."""
+        update = Update.de_json(dict(event.payload), self.bot)
+        if not await self.process(update):
+            raise ChannelError(f"telegram: update {update.update_id} failed")
+        return []
+
+    async def _no_delivery(self, _user_key: str, _reply: Reply) -> None:
+        """Replies go out while the update is processed; the inbox has nothing left to send."""
+
     async def send(self, external_id: str, replies: Sequence[Reply]) -> list[str]:
         """Send `replies` to a user; the sent message ids. Raises `bot.channels.errors` types.
 
@@ -136,9 +164,17 @@ class TelegramChannel:
         return await self.sender.send(external_id, replies, policy=policy)
 
     async def edit(self, external_id: str, message_id: str, text: str) -> None:
-        """Replace the text of a message the bot sent (an officer's progress line)."""
+        """Replace the text of a message the bot sent (an officer's progress line).
+
+        Text beyond Telegram's 4,096 characters is cut; an unchanged text is no error.
+        """
         if not self._ready.is_set():
             raise TransientError("the Telegram channel is not connected")
+        text = text.strip()
+        if not text:
+            raise ChannelError("edit message: the new text is empty")
+        if utf16_len(text) > MAX_TEXT:
+            text = split_text(text, MAX_TEXT - 1)[0] + "…"
         policy = replace(self.config.retry, rate_limit_retries=0)
         try:
             await call(
@@ -170,11 +206,22 @@ class TelegramChannel:
             except InvalidToken:
                 log.error("telegram: the bot token was rejected; the channel is off")
                 return
+            except BadRequest as exc:
+                log.error(
+                    "telegram: Telegram refused the webhook address %s (%s); the channel is "
+                    "off: fix TELEGRAM_WEBHOOK_URL (HTTPS, port 443, 80, 88 or 8443)",
+                    self.config.webhook_url,
+                    exc.message,
+                )
+                self.refused = exc.message
+                return
             except Exception as exc:
                 log.warning("telegram: cannot reach the Bot API (%s); retry in %gs", exc, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_BOOT_BACKOFF)
-        if not self.config.webhook:
+        if self.config.webhook:
+            await self.inbox.start()
+        else:
             self.poller = Poller(
                 self.bot,
                 self.process,
@@ -197,6 +244,8 @@ class TelegramChannel:
             )
         else:
             await self.bot.delete_webhook()
+        services = self.engine.services
+        await set_commands(self.bot, services.catalogs, services.default_locale)
 
     def _mode(self) -> str:
         return "webhook" if self.config.webhook else "long polling"

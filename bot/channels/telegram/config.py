@@ -5,15 +5,19 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.channels.inbox import InboxTimings
 from bot.channels.telegram.sending import RetryPolicy
 from bot.settings import Settings
 
 ALLOWED_UPDATES = ("message", "callback_query", "poll_answer", "my_chat_member")
 """The update kinds the bot asks Telegram for."""
 
+WEBHOOK_PORTS = frozenset({443, 80, 88, 8443})
+"""The only ports Telegram posts webhooks to."""
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
@@ -31,10 +35,18 @@ class TelegramConfig:
     stop_grace: float = 8.0
     """Seconds a stop waits for updates in hand before abandoning them (they come again)."""
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    inbox: InboxTimings = field(default_factory=InboxTimings)
+    """How webhook updates, stored before Telegram gets its 200, are drained and retried."""
 
     def __post_init__(self) -> None:
         if not self.token:
             raise ValueError("TELEGRAM_BOT_TOKEN is empty")
+        if self.webhook_url:
+            address = urlsplit(self.webhook_url)
+            if address.scheme != "https" or not address.hostname:
+                raise ValueError("TELEGRAM_WEBHOOK_URL must be an https:// address")
+            if (address.port or 443) not in WEBHOOK_PORTS:
+                raise ValueError("TELEGRAM_WEBHOOK_URL must use port 443, 80, 88 or 8443")
         if self.webhook_url and not _SECRET.match(self.webhook_secret):
             raise ValueError(
                 "TELEGRAM_WEBHOOK_SECRET must be set with TELEGRAM_WEBHOOK_URL "

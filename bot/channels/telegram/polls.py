@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import PollAnswer
 
 from bot.channels.telegram.inbound import CHANNEL, user_fields
-from conversations.channel_store import SentPoll
+from conversations.channels.tables import SentPoll
 from conversations.messages import Incoming
 
 STALE = "poll:stale"

@@ -58,9 +58,11 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 
 def callback_data(value: str, number: int) -> str:
-    """The value itself when it fits in 64 bytes, else the choice's number (`#3`)."""
-    if len(value.encode("utf-8")) <= MAX_CALLBACK_DATA:
+    """The value itself when it fits in 1–64 bytes, else the choice's number (`#3`)."""
+    if 1 <= len(value.encode("utf-8")) <= MAX_CALLBACK_DATA:
         return value
+    if not value:
+        return f"{NUMBER_PREFIX}{number}"  # Telegram refuses empty callback data
     log.warning("choice value longer than 64 bytes; button %d sends its number", number)
     return f"{NUMBER_PREFIX}{number}"
 

@@ -1,4 +1,4 @@
-"""The `POST /telegram` endpoint: check the secret, decode the update, process it, then answer."""
+"""The `POST /telegram` endpoint: check the secret, decode the update, store it, then answer."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 from telegram import Bot, Update
 
+from bot.web.bodies import read_body
+from bot.web.cleaning import scrub
+
 log = logging.getLogger(__name__)
 
 PATH = "/telegram"
@@ -19,7 +22,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1_000_000
 """Bytes; a real update is a few kilobytes."""
 
-Process = Callable[[Update], Awaitable[bool]]
+Store = Callable[[Update], Awaitable[bool]]
 
 
 def secret_matches(given: str, expected: str) -> bool:
@@ -27,12 +30,14 @@ def secret_matches(given: str, expected: str) -> bool:
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
-def webhook_route(secret: str, bot: Callable[[], Bot | None], process: Process) -> Route:
+def webhook_route(secret: str, bot: Callable[[], Bot | None], store: Store) -> Route:
     """The route Telegram posts updates to.
 
-    The update is processed before the answer, so a failure (500) or a dropped connection makes
-    Telegram send it again; the engine drops the copy if the first attempt got through.
-    `bot` returns None until the channel is ready, which Telegram also retries (503).
+    The update is committed to the inbox and answered 200 at once; it is processed after, in
+    the background, however long the turn or a flood wait takes (a slow answer would make
+    Telegram send it again). A failure to store answers 503, which Telegram retries; a copy
+    of a stored update is dropped by its update id. `bot` returns None until the channel is
+    ready, which Telegram also retries (503).
     """
 
     async def receive(request: Request) -> Response:
@@ -42,17 +47,18 @@ def webhook_route(secret: str, bot: Callable[[], Bot | None], process: Process) 
         current = bot()
         if current is None:
             return Response(status_code=503)
-        length = request.headers.get("content-length", "0")
-        if not length.isdigit() or int(length) > MAX_BODY:
-            return Response(status_code=413)
+        raw = await read_body(request, MAX_BODY)
         try:
-            data = json.loads(await request.body())
+            data = scrub(json.loads(raw))
             update = Update.de_json(data, current)
         except Exception:
             log.warning("telegram webhook: body is not an update; dropped")
             return Response(status_code=400)
-        if not await process(update):
-            return Response(status_code=500)
+        try:
+            await store(update)
+        except Exception:
+            log.exception("telegram webhook: could not store update %d", update.update_id)
+            return Response(status_code=503)
         return Response(status_code=200)
 
     return Route(PATH, receive, methods=["POST"])

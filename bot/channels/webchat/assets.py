@@ -10,7 +10,8 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import Response
 
-STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "web" / "static"
+from bot.web.environments import STATIC_DIR
+
 FILES = ("chat.css", "chat.js", "embed.js")
 TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 FOREVER = "public, max-age=31536000, immutable"

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.channels.webchat.uploads import Upload
+from bot.web.cleaning import clean_text
 from conversations.i18n import LOCALES
 
 _MID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -28,6 +29,13 @@ class Sent:
     """Not shown in the transcript (the "menu" the page sends to get the greeting)."""
     hint: str | None = None
     """The language the page was opened in, used only for a visitor's first message."""
+    tab: str = ""
+    """The page's own id (one per page load): its long-poll is not woken for this message."""
+
+
+def page_id(value: object) -> str:
+    """A page's id as posted or asked for, "" when absent or malformed."""
+    return value if isinstance(value, str) and _MID.match(value) else ""
 
 
 def parse_sent(data: object) -> Sent | None:
@@ -49,10 +57,11 @@ def parse_sent(data: object) -> Sent | None:
         return None
     return Sent(
         id=mid,
-        text=text,
-        action=action,
-        label=(label or action or "")[:MAX_LABEL],
+        text=clean_text(text) if text is not None else None,
+        action=clean_text(action) if action is not None else None,
+        label=clean_text(label or action or "")[:MAX_LABEL],
         upload_id=upload_id,
         silent=silent,
         hint=hint if hint in LOCALES else None,
+        tab=page_id(data.get("tab")),
     )

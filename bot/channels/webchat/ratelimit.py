@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from starlette.requests import Request
+
 
 @dataclass(slots=True)
 class _Bucket:
@@ -66,3 +68,8 @@ class RateLimiter:
 def retry_after(seconds: float) -> int:
     """Whole seconds for a Retry-After header (at least 1)."""
     return max(1, math.ceil(seconds))
+
+
+def address_of(request: Request) -> str:
+    """The client address (the proxy's view of it when FORWARDED_ALLOW_IPS trusts the proxy)."""
+    return request.client.host if request.client else "unknown"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -12,10 +13,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.channels.webchat.posted import parse_sent
-from bot.channels.webchat.ratelimit import retry_after
+from bot.channels.webchat.posted import page_id, parse_sent
+from bot.channels.webchat.ratelimit import address_of, retry_after
 from bot.channels.webchat.transcript import as_json
 from bot.channels.webchat.uploads import KINDS, MAX_BYTES, UploadRefused
+from bot.web.bodies import BodyTooLarge, chunks, read_body
 from conversations.i18n import LOCALES
 from conversations.messages import MAX_TEXT
 
@@ -37,7 +39,7 @@ PAGE_SECURITY = {
 """No inline script can run on the page, and nothing loads from another site; any site may
 frame it (the embed)."""
 
-_REFUSED_STATUS = {"empty": 400, "type": 415, "too_large": 413}
+_REFUSED_STATUS = {"empty": 400, "type": 415, "too_large": 413, "full": 507}
 _MAX_ID = 2**31 - 1
 """Largest message id: `web_messages.id` is a 32-bit integer on PostgreSQL."""
 
@@ -51,7 +53,7 @@ def _guard(chat: WebChat, request: Request) -> tuple[str, bool, Response | None]
     visitor, fresh = chat.identity.resolve(request)
     if not chat.identity.same_origin(request, visitor):
         return visitor, fresh, _error(403, "forbidden")
-    wait = chat.limited(request, visitor)
+    wait = chat.limited(request, visitor, fresh)
     if wait:
         seconds = retry_after(wait)
         refusal = _error(429, "rate_limited", retry_after=seconds)
@@ -103,7 +105,18 @@ def chat_routes(chat: WebChat) -> list[BaseRoute]:
             wait = max(0.0, float(request.query_params.get("wait", "0")))
         except ValueError:
             return _error(400, "bad_request")
-        rows = [] if fresh else await chat.messages(visitor, after, wait, request.is_disconnected)
+        if fresh or wait <= 0:
+            rows = [] if fresh else await chat.messages(visitor, after, 0, request.is_disconnected)
+        elif seconds := chat.poll_limit.take(visitor):
+            return _error(429, "too_many_polls", retry_after=retry_after(seconds))
+        else:
+            with chat.polls.hold(visitor, address_of(request)) as replaced:
+                if replaced is None:
+                    return _error(429, "too_many_polls", retry_after=5)
+                tab = page_id(request.query_params.get("tab"))
+                rows = await chat.messages(
+                    visitor, after, wait, request.is_disconnected, replaced, tab
+                )
         response = JSONResponse(
             {"messages": [as_json(row) for row in rows]}, headers={"cache-control": "no-store"}
         )
@@ -116,7 +129,9 @@ def chat_routes(chat: WebChat) -> list[BaseRoute]:
         if refusal is not None:
             return refusal
         try:
-            sent = parse_sent(await request.json())
+            sent = parse_sent(json.loads(await read_body(request, MAX_MESSAGE_BODY)))
+        except BodyTooLarge:
+            return _error(413, "too_large")
         except ValueError:
             sent = None
         if sent is None:
@@ -126,9 +141,9 @@ def chat_routes(chat: WebChat) -> list[BaseRoute]:
             if found is None or not found.readable_by(visitor):
                 return _error(400, "unknown_upload")
             sent = dataclasses.replace(sent, upload=found)
-        rows = await chat.receive(visitor, sent)
-        locale = await chat.locale_of(visitor)
-        response = JSONResponse({"messages": [as_json(r) for r in rows], "locale": locale})
+        received = await chat.receive(visitor, sent)
+        messages = [as_json(r) for r in received.rows]
+        response = JSONResponse({"messages": messages, "locale": received.locale})
         if fresh:
             chat.identity.set_cookies(response, request, visitor)
         return response
@@ -137,10 +152,20 @@ def chat_routes(chat: WebChat) -> list[BaseRoute]:
         visitor, fresh, refusal = _guard(chat, request)
         if refusal is not None:
             return refusal
+        if fresh or not await chat.known(visitor):
+            return _error(403, "no_conversation")
+        if seconds := chat.upload_limited(request):
+            refused = _error(429, "rate_limited", retry_after=retry_after(seconds))
+            refused.headers["retry-after"] = str(retry_after(seconds))
+            return refused
         name = unquote(request.headers.get("x-file-name", ""))[:400]
         try:
-            stored = await chat.uploads.save(visitor, request.stream(), name)
+            stored = await chat.uploads.save(visitor, chunks(request, MAX_BYTES), name)
+        except BodyTooLarge:
+            return _error(413, "too_large")
         except UploadRefused as refused:
+            if refused.reason == "full":
+                chat.storage_full()
             return _error(_REFUSED_STATUS[refused.reason], refused.reason)
         body = {
             "id": stored.id,
@@ -182,8 +207,7 @@ def chat_routes(chat: WebChat) -> list[BaseRoute]:
             post_message,
             methods=["POST"],
             middleware=gzip,
-            max_body_size=MAX_MESSAGE_BODY,
         ),
-        Route("/chat/api/uploads", upload, methods=["POST"], max_body_size=MAX_BYTES),
+        Route("/chat/api/uploads", upload, methods=["POST"]),
         Route("/chat/api/files/{upload_id}", file, methods=["GET"]),
     ]

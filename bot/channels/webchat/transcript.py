@@ -8,22 +8,25 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from conversations.channel_store import WebMessage
+from bot.channels.webchat.batches import Batches
+from conversations.channels.tables import WebMessage
 from conversations.messages import Reply
 
 PAGE = 200
 """Most messages returned by one read: the whole recent transcript fits on a phone screen's log."""
+CHANNEL = "web"
 RECENT_IN = 30
 """Inbound rows searched for a retried message id (retries come within seconds)."""
 
 
-def outgoing(user_key: str, reply: Reply) -> WebMessage:
-    """The row for one bot reply: its text, its choices as buttons, its attachment."""
+def outgoing(user_key: str, reply: Reply, *, push: bool = False) -> WebMessage:
+    """The row for one bot reply: its text, its choices as buttons, its attachment; `push`
+    for a proactive message (an announcement), whose buttons leave the step's own alone."""
     text = reply.text
     if reply.poll is not None and not reply.choices:
         options = [f"{i}. {o}" for i, o in enumerate(reply.poll.options, start=1)]
         text = "\n".join([text or reply.poll.question, "", *options]).strip()
-    payload: dict[str, Any] = {}
+    payload: dict[str, Any] = {"push": True} if push else {}
     if reply.choices:
         payload["choices"] = [[c.label, c.value] for c in reply.choices]
     if reply.attachment is not None:
@@ -48,16 +51,21 @@ class Transcript:
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+        self._batches = Batches(sessions, CHANNEL)
 
     async def append(self, rows: list[WebMessage]) -> list[WebMessage]:
         """Store `rows` in one transaction, in order; they come back with their ids."""
         if not rows:
             return []
         async with self._sessions() as session, session.begin():
-            for row in rows:
-                session.add(row)
-            await session.flush()
+            await self._batches.insert(session, rows)
         return rows
+
+    async def record(self, rows: list[WebMessage], user_key: str) -> str | None:
+        """Store the rows of one answered message (they get their ids) and read the visitor's
+        language after it; messages answered meanwhile share the write (bot.channels.webchat
+        .batches)."""
+        return await self._batches.record(rows, user_key)
 
     async def after(self, user_key: str, after_id: int) -> list[WebMessage]:
         """Messages newer than `after_id` (the oldest first); with 0, the latest page of them."""
@@ -69,17 +77,23 @@ class Transcript:
             query = query.order_by(col(WebMessage.id).desc()).limit(PAGE)
             return list(reversed((await session.exec(query)).all()))
 
-    async def has_incoming(self, user_key: str, mid: str) -> bool:
-        """True when the page's message `mid` was already stored (a retry after a lost answer)."""
+    async def retried(self, user_key: str, mid: str) -> tuple[bool, bool]:
+        """Whether the page's message `mid` was already stored (a retry after a lost answer),
+        and whether an answer was stored after it (else the process died before storing one)."""
         query = (
             select(WebMessage)
-            .where(WebMessage.user_key == user_key, WebMessage.direction == "in")
+            .where(WebMessage.user_key == user_key)
             .order_by(col(WebMessage.id).desc())
             .limit(RECENT_IN)
         )
         async with self._sessions() as session:
             rows = (await session.exec(query)).all()
-        return any(row.payload.get("mid") == mid for row in rows)
+        answered = False
+        for row in rows:  # newest first
+            if row.direction == "in" and row.payload.get("mid") == mid:
+                return True, answered
+            answered = answered or row.direction == "out"
+        return False, False
 
 
 def as_json(row: WebMessage, files_url: str = "/chat/api/files/") -> dict[str, Any]:
@@ -93,6 +107,8 @@ def as_json(row: WebMessage, files_url: str = "/chat/api/files/") -> dict[str, A
     choices = row.payload.get("choices")
     if row.direction == "out" and choices:
         data["choices"] = choices
+    if row.direction == "out" and row.payload.get("push"):
+        data["push"] = True
     attachment = row.payload.get("attachment")
     if attachment:
         upload = attachment.get("upload")

@@ -30,10 +30,14 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
 
 
-class UploadRefused(Exception):
-    """The file was not kept; `reason` is "empty", "type" or "too_large"."""
+QUOTA = 2 * 1024**3
+"""Bytes all uploads together may take on disk (var/uploads) before new ones are refused."""
 
-    def __init__(self, reason: Literal["empty", "type", "too_large"]) -> None:
+
+class UploadRefused(Exception):
+    """The file was not kept; `reason` is "empty", "type", "too_large" or "full" (the quota)."""
+
+    def __init__(self, reason: Literal["empty", "type", "too_large", "full"]) -> None:
         super().__init__(reason)
         self.reason = reason
 
@@ -92,12 +96,45 @@ class Upload:
 class UploadStore:
     """Files in `directory`: the bytes in `<id>`, the metadata beside them in `<id>.json`."""
 
-    def __init__(self, directory: Path, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, directory: Path, max_bytes: int = MAX_BYTES, quota: int = QUOTA) -> None:
         self.directory = directory
         self.max_bytes = max_bytes
+        self.quota = quota
+        self._used: int | None = None
+        self._saving = asyncio.Semaphore(4)
+        """At most four bodies held in memory at once (10 MB each)."""
+
+    def _scan(self) -> int:
+        if not self.directory.is_dir():
+            return 0
+        return sum(p.stat().st_size for p in self.directory.iterdir() if p.is_file())
+
+    async def used(self) -> int:
+        """Bytes the folder takes now (scanned once, then kept up to date by this store)."""
+        if self._used is None:
+            self._used = await asyncio.to_thread(self._scan)
+        return self._used
+
+    async def usage(self) -> int:
+        """Bytes the folder takes now, scanned afresh (files other processes saved included)."""
+        return await asyncio.to_thread(self._scan)
+
+    def full_at(self, used: int) -> bool:
+        """True when, with `used` bytes taken, no file of the largest size fits under the quota."""
+        return used + self.max_bytes > self.quota
+
+    async def full(self) -> bool:
+        """True when no file of the largest size fits under the quota any more."""
+        return self.full_at(await self.used())
 
     async def save(self, owner: str, chunks: AsyncIterator[bytes], file_name: str) -> Upload:
         """Read the whole body, check it, store it; raises `UploadRefused` and stores nothing."""
+        if await self.full():
+            raise UploadRefused("full")
+        async with self._saving:
+            return await self._save(owner, chunks, file_name)
+
+    async def _save(self, owner: str, chunks: AsyncIterator[bytes], file_name: str) -> Upload:
         parts: list[bytes] = []
         size = 0
         async for chunk in chunks:
@@ -120,7 +157,31 @@ class UploadStore:
             created_at=utcnow().isoformat(),
         )
         await asyncio.to_thread(self._write, upload, data)
+        self._used = await self.used() + size
         return upload
+
+    def remove(self, upload_id: str) -> int:
+        """Delete an upload's bytes and metadata (blocking); the bytes freed."""
+        freed = 0
+        for path in (self.path(upload_id), self.directory / f"{upload_id}.json"):
+            try:
+                freed += path.stat().st_size
+                path.unlink()
+            except FileNotFoundError:
+                continue
+        if self._used is not None:
+            self._used = max(0, self._used - freed)
+        return freed
+
+    def older_than(self, moment: float) -> list[str]:
+        """Ids of uploads whose metadata was written before `moment` (a POSIX time; blocking)."""
+        if not self.directory.is_dir():
+            return []
+        return [
+            p.stem
+            for p in self.directory.glob("*.json")
+            if _ID.match(p.stem) and p.stat().st_mtime < moment
+        ]
 
     def _write(self, upload: Upload, data: bytes) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -6,26 +6,32 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.routing import BaseRoute
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
 
 from bot.channels.errors import ChannelError
+from bot.channels.inbox import Inbox
 from bot.channels.zalo import events
 from bot.channels.zalo.client import ZaloClient
-from bot.channels.zalo.config import CHANNEL, ZaloConfig
-from bot.channels.zalo.inbox import Inbox
+from bot.channels.zalo.config import CHANNEL, PHONE_CARD_PATH, ZaloConfig
 from bot.channels.zalo.oauth import OAuthClient
 from bot.channels.zalo.sender import ZaloSender
 from bot.channels.zalo.tokens import TokenStore
 from bot.channels.zalo.webhook import webhook_route
 from bot.runtime import Runtime
 from conversations import users
-from conversations.clock import utcnow
+from conversations.channels import quota
+from conversations.clock import QuietHours, utcnow
 from conversations.engine import Engine
 from conversations.messages import Reply
 from conversations.models import User
@@ -51,6 +57,10 @@ class ZaloChannel:
 
     name = CHANNEL
     channel = CHANNEL
+    night = QuietHours(time(22, 0), time(6, 0))
+    """Zalo refuses promotion messages (announcements) between 22:00 and 06:00 (-234)..."""
+    night_zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    """...Vietnam time."""
 
     def __init__(
         self,
@@ -76,7 +86,11 @@ class ZaloChannel:
             clock=clock,
         )
         self.client = ZaloClient(
-            self.http, self.tokens, config.api_base_url, rate_limit_wait=config.rate_limit_wait
+            self.http,
+            self.tokens,
+            config.api_base_url,
+            rate_limit_wait=config.rate_limit_wait,
+            on_quota=self._quota,
         )
         self.sender = ZaloSender(self.client, sessions, config.reply_window, config.info_image_url)
         self.reply_window = self.sender.reply_window
@@ -90,8 +104,9 @@ class ZaloChannel:
         return cls(ZaloConfig.from_settings(runtime.settings), runtime.engine, runtime.sessions)
 
     def routes(self) -> list[BaseRoute]:
-        """`POST /zalo`."""
-        return [webhook_route(self.config, self._store, self.clock)]
+        """`POST /zalo`, and the phone card's picture Zalo fetches."""
+        card = Route(PHONE_CARD_PATH, _phone_card, methods=["GET", "HEAD"])
+        return [webhook_route(self.config, self._store, self.clock), card]
 
     async def start(self) -> None:
         """Store the initial tokens if the database has none, start the inbox and token keeper."""
@@ -120,6 +135,10 @@ class ZaloChannel:
         """Send `replies` to a user; Zalo's message ids. Raises `bot.channels.errors` types."""
         return await self.sender.send(external_id, replies)
 
+    async def announce(self, external_id: str, reply: Reply) -> list[str]:
+        """Send an announcement as Zalo requires for bulk messages (a promotion message)."""
+        return await self.sender.announce(external_id, reply)
+
     async def _store(self, event: events.Event) -> bool:
         return await self.inbox.store(event)
 
@@ -132,11 +151,31 @@ class ZaloChannel:
             async with self.sessions() as session, session.begin():
                 await users.set_reachable(session, CHANNEL, event.user_key, change == "follow")
             return []
+        if event.name == "user_click_chatnow" and not await self._may_answer(event.user_key):
+            log.info("zalo: chat-now tap by a user outside the reply window; not answered")
+            return []
         name = await self._display_name(event.user_key)
         replies: list[Reply] = []
         for incoming in events.incomings(event, name):
             replies += await self.engine.handle(incoming)
         return replies
+
+    async def _may_answer(self, user_key: str) -> bool:
+        """True when Zalo lets the OA write to this user now: they wrote within the window.
+
+        A tap on "Nhắn tin" is not a message: answering a stranger would draw -213/-232.
+        """
+        async with self.sessions() as session:
+            query = select(User).where(User.channel == CHANNEL, User.external_id == user_key)
+            user = (await session.exec(query)).first()
+        if user is None or not user.reachable or user.last_inbound_at is None:
+            return False
+        return self.clock() - user.last_inbound_at < self.config.reply_window
+
+    async def _quota(self, user_key: str, reported: dict[str, Any]) -> None:
+        """Keep the quota a send reported, counted against the user's free replies."""
+        async with self.sessions() as session, session.begin():
+            await quota.record(session, CHANNEL, user_key, reported, self.clock())
 
     async def _display_name(self, user_key: str) -> str:
         """The user's Zalo name when we have none stored yet (asked once per process)."""
@@ -168,3 +207,13 @@ class ZaloChannel:
                 log.warning("zalo: token check failed: %s", exc)
             except Exception:
                 log.exception("zalo: token check failed")
+
+
+PHONE_CARD = Path(__file__).with_name("phone-card.png")
+
+
+async def _phone_card(_request: Request) -> Response:
+    """The default picture of the share-your-phone card (PNG, 600×400)."""
+    data = await asyncio.to_thread(PHONE_CARD.read_bytes)
+    headers = {"Cache-Control": "public, max-age=86400"}
+    return Response(data, media_type="image/png", headers=headers)

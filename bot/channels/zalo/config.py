@@ -8,6 +8,8 @@ from datetime import timedelta
 from bot.settings import Settings
 
 CHANNEL = "zalo"
+PHONE_CARD_PATH = "/zalo/phone-card.png"
+"""Where the app serves the default picture of the share-your-phone card."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +26,9 @@ class ZaloConfig:
     redirect_uri: str = ""
     reply_window: timedelta = timedelta(days=7)
     """platforms.md B5/B6: consultation messages fail with -230 after 7 days without a message."""
-    max_event_age: timedelta = timedelta(minutes=5)
-    """Signed events older (or further in the future) than this are refused as replays."""
+    max_event_age: timedelta = timedelta(days=1)
+    """Signed events older (or further in the future) than this are refused; younger replays
+    are dropped by their message id (kept `keep_done`, longer than this)."""
     info_image_url: str = ""
     refresh_margin: timedelta = timedelta(hours=6)
     """Refresh the access token (about 25 h long) when less than this remains (platforms.md B1)."""
@@ -42,8 +45,12 @@ class ZaloConfig:
     claim_for: timedelta = timedelta(minutes=2)
     """An event taken by a worker that died is taken over after this long."""
     max_attempts: int = 6
+    """Tries to handle an event (the engine failing on it); delivery is retried longer."""
     backoff: float = 2.0
-    """Seconds before the first retry of an event that failed; doubled each attempt."""
+    """Seconds before the first retry of an event that failed; doubled each attempt..."""
+    max_backoff: float = 300.0
+    """...up to this. Replies are retried until the reply window closes (an outage delays
+    them, it does not lose them)."""
     keep_done: timedelta = timedelta(days=2)
     keep_failed: timedelta = timedelta(days=30)
     stop_grace: float = 8.0
@@ -66,7 +73,8 @@ class ZaloConfig:
             redirect_uri=settings.zalo_redirect_uri,
             reply_window=timedelta(hours=settings.zalo_reply_window_hours),
             max_event_age=timedelta(seconds=settings.zalo_webhook_max_age_seconds),
-            info_image_url=settings.zalo_info_image_url,
+            info_image_url=settings.zalo_info_image_url
+            or (f"{settings.public_base_url}{PHONE_CARD_PATH}" if settings.public_base_url else ""),
         )
 
     def __repr__(self) -> str:

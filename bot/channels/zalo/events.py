@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
-from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.channels.inbox import Event
 from bot.channels.zalo.config import CHANNEL
 from conversations.messages import Attachment, Contact, Incoming
 from conversations.parsing import normalise_phone
@@ -25,17 +25,6 @@ HANDLED = TEXT | FILES | UNREADABLE | OTHERS
 GREETING = "menu"
 """What a tap on the OA's "Nhắn tin" (chat now) button says to the engine."""
 MAX_KEY = 128
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """A webhook event worth keeping: its name, its user and the key that makes it unique."""
-
-    name: str
-    user_key: str
-    dedupe_key: str
-    timestamp_ms: int
-    payload: dict[str, Any]
 
 
 def event_name(body: dict[str, Any]) -> str:
@@ -85,7 +74,7 @@ def read(body: dict[str, Any], header_timestamp: str = "") -> Event | None:
     if name not in HANDLED:
         if name.startswith("oa_send_") or name in ("user_received_message", "user_seen_message"):
             return None  # the OA's own messages and delivery receipts: never answered
-        log.debug("zalo: event %r ignored", name or "(no name)")
+        log.info("zalo: event %r ignored (not handled)", name or "(no name)")
         return None
     user = user_of(name, body)
     if not user:

@@ -14,9 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.channels.errors import Blocked
 from bot.channels.zalo import codes
-from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.client import ZaloClient, query_button
 from bot.channels.zalo.config import CHANNEL
-from bot.channels.zalo.rendering import Outgoing, plan, split_text
+from bot.channels.zalo.rendering import Outgoing, payload, plan, split_text
 from conversations import users
 from conversations.messages import Reply
 
@@ -51,6 +51,32 @@ class ZaloSender:
             raise
         return sent
 
+    async def announce(self, external_id: str, reply: Reply) -> list[str]:
+        """Deliver an announcement as one promotion message (its picture as the banner)."""
+        text = reply.text.strip() or " "
+        choices = reply.choices
+        buttons = [query_button(c.label, payload(choices, n)) for n, c in enumerate(choices, 1)]
+        banner_url = banner_id = ""
+        attachment = reply.attachment
+        if attachment is not None and attachment.kind == "photo":
+            ref = attachment.file_ref
+            if ref.startswith(("https://", "http://")):
+                banner_url = ref
+            else:
+                data = await _local(ref)
+                name = attachment.file_name or Path(ref).name
+                mime = attachment.mime_type or mimetypes.guess_type(name)[0] or "image/jpeg"
+                banner_id = await self.client.upload_image(data, name, mime) if data else ref
+        try:
+            return [
+                await self.client.send_promotion(
+                    external_id, text, buttons, banner_url=banner_url, banner_id=banner_id
+                )
+            ]
+        except Blocked:
+            await self.mark_unreachable(external_id)
+            raise
+
     async def mark_unreachable(self, external_id: str) -> None:
         """Record that this user cannot be reached (unfollowed the OA), so nothing more is sent."""
         async with self.sessions() as session, session.begin():
@@ -73,19 +99,21 @@ class ZaloSender:
         try:
             return [await self.client.send_text(user, item.text, item.buttons)]
         except codes.ZaloError as exc:
-            if not item.buttons or exc.code not in codes.BAD_REQUEST:
+            if not item.buttons or not _shape_refused(exc):
                 raise
             log.warning("zalo: buttons refused (%s); sending numbered text instead", exc)
         return await self._plain(user, item.fallback or item.text)
 
     async def _info(self, user: str, item: Outgoing) -> list[str]:
-        try:
-            subtitle, title = item.text, item.title
-            return [await self.client.send_info_request(user, title, subtitle, self.info_image_url)]
-        except codes.ZaloError as exc:
-            if isinstance(exc, codes.ZaloAuthError):
-                raise
-            log.warning("zalo: the share-info card was refused (%s)", exc)
+        """The share-info card; asked in text when there is no image for it or it is refused."""
+        if self.info_image_url:
+            try:
+                subtitle, title, image = item.text, item.title, self.info_image_url
+                return [await self.client.send_info_request(user, title, subtitle, image)]
+            except codes.ZaloError as exc:
+                if not _shape_refused(exc):
+                    raise
+                log.warning("zalo: the share-info card was refused (%s)", exc)
         return await self._plain(user, item.fallback) if item.fallback else []
 
     async def _image(self, user: str, item: Outgoing) -> str:
@@ -109,6 +137,12 @@ class ZaloSender:
             mime = item.mime_type or mimetypes.guess_type(name)[0] or ""
             ref = await self.client.upload_file(data, name, mime)
         return [await self.client.send_file(user, ref)]
+
+
+def _shape_refused(exc: codes.ZaloError) -> bool:
+    """True when Zalo refused the message itself (any code but the token or the API version),
+    so the same content sent as plain text may pass."""
+    return not isinstance(exc, codes.ZaloAuthError | codes.ZaloApiRetired)
 
 
 async def _local(ref: str) -> bytes | None:

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.channels.errors import ChannelError
 from bot.channels.zalo.codes import ZaloAuthError
 from bot.channels.zalo.oauth import OAuthClient, Tokens
-from conversations.channel_tokens import ZaloToken
+from conversations.channels.tokens import ZaloToken
 from conversations.clock import utcnow
 
 log = logging.getLogger(__name__)

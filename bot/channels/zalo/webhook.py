@@ -13,6 +13,8 @@ from starlette.routing import Route
 
 from bot.channels.zalo import events, signature
 from bot.channels.zalo.config import ZaloConfig
+from bot.web.bodies import read_body
+from bot.web.cleaning import scrub
 
 log = logging.getLogger(__name__)
 
@@ -34,18 +36,13 @@ def webhook_route(config: ZaloConfig, store: Store, clock: Callable[[], datetime
     """
 
     async def receive(request: Request) -> Response:
-        length = request.headers.get("content-length", "0")
-        if not length.isdigit() or int(length) > MAX_BODY:
-            return Response(status_code=413)
         header = request.headers.get(SIGNATURE_HEADER, "")
         if not header:
             log.warning("zalo webhook: request without a signature refused")
             return Response(status_code=401)
-        raw = await request.body()
-        if len(raw) > MAX_BODY:
-            return Response(status_code=413)
+        raw = await read_body(request, MAX_BODY)
         try:
-            body = json.loads(raw)
+            body = scrub(json.loads(raw))
         except ValueError:
             body = None
         if not isinstance(body, dict):

@@ -18,7 +18,10 @@
   var KEY = "ocop-chat-" + CSRF.slice(0, 12) + "-";
   var lastId = 0, sending = false, retryTimer = 0, failures = 0, noticeTimer = 0;
   var pollTimer = 0, pollFailures = 0;
+  var GIVE_UP = 3;   // server errors for one message before it is given back to the visitor
+  var TRANSIENT = [502, 503, 504];   // a restart or a proxy: retried without counting
   var outbox = load("outbox") || [];
+  var TAB = newId();   // this page: its own posts come back in their answers, not by its poll
 
   function load(name) {
     try { return JSON.parse(localStorage.getItem(KEY + name)); } catch (e) { return null; }
@@ -64,7 +67,7 @@
 
   /* Rendering: stored messages in id order, messages still being sent after them. */
   function bubble(m) {
-    var box = el("div", "item " + m.dir), b = el("div", "msg " + m.dir);
+    var box = el("div", "item " + m.dir + (m.push ? " push" : "")), b = el("div", "msg " + m.dir);
     box.setAttribute("data-id", m.id);
     if (m.mid) box.setAttribute("data-mid", m.mid);
     b.setAttribute("data-testid", m.dir === "in" ? "msg-in" : "msg-out");
@@ -79,8 +82,10 @@
     if (m.choices && m.choices.length) {
       var set = el("div", "choices");
       set.setAttribute("data-testid", "choices");
-      m.choices.forEach(function (c) {
-        var btn = el("button", "", c[0]);
+      m.choices.forEach(function (c, i) {   // numbered, since every prompt says "type its number"
+        var btn = el("button");
+        btn.appendChild(el("span", "n", (i + 1) + ". "));
+        btn.appendChild(el("span", "label", c[0]));
         btn.type = "button";
         btn.setAttribute("data-testid", "choice");
         btn.setAttribute("data-value", c[1]);
@@ -104,9 +109,20 @@
       if (m.id > lastId) lastId = m.id;
     });
     if (list.length) {
-      var sets = log.querySelectorAll(".choices");   // only the newest buttons are live
-      for (var i = 0; i < sets.length; i++) sets[i].hidden = i !== sets.length - 1;
+      live();
       scroll();
+    }
+  }
+  /* Only the buttons of the bot's latest answer are live (none when it asks to type), plus
+     those of messages pushed after it (an announcement's 🔕) which leave the answer's alone. */
+  function live() {
+    var kids = log.children, answer = -1, i;
+    for (i = 0; i < kids.length; i++) {
+      if (kids[i].classList.contains("out") && !kids[i].classList.contains("push")) answer = i;
+    }
+    for (i = 0; i < kids.length; i++) {
+      var set = kids[i].querySelector(".choices");
+      if (set) set.hidden = !(i === answer || (i > answer && kids[i].classList.contains("push")));
     }
   }
   function pending(msg) {
@@ -152,6 +168,8 @@
     if (sending || retryTimer || !outbox.length) return;
     sending = true;
     var msg = outbox[0];
+    msg.errors = msg.errors || 0;
+    msg.tab = TAB;
     call("POST", "/messages", JSON.stringify(msg), "application/json", 60000).then(function (r) {
       if (r.ok) {
         return r.json().then(function (data) {
@@ -166,10 +184,14 @@
         say(S.rateLimited, true);
         return later(1000 * (+r.headers.get("Retry-After") || 5));
       }
-      if (r.status >= 500) return later(backoff());
+      if (r.status >= 500 && (TRANSIENT.indexOf(r.status) >= 0 || ++msg.errors < GIVE_UP)) {
+        save("outbox", outbox);
+        return later(backoff());
+      }
+      if (r.status >= 500) failures = 0;
       done(msg);   // refused for good: give the text back rather than lose it
       if (msg.text && !msg.silent && !input.value) { input.value = msg.text; keep(); }
-      say(r.status === 413 ? S.tooLong : S.failed);
+      say(r.status >= 500 ? S.gaveUp : r.status === 413 ? S.tooLong : S.failed, r.status >= 500);
     }).catch(function () {
       say(S.offline, true);
       later(backoff());
@@ -181,7 +203,7 @@
 
   /* Receiving: a long-poll that returns as soon as something is stored for this visitor. */
   function poll() {
-    call("GET", "/messages?after=" + lastId + "&wait=25", null, null, 40000).then(function (r) {
+    call("GET", "/messages?after=" + lastId + "&wait=25&tab=" + TAB, null, null, 40000).then(function (r) {
       if (!r.ok) throw new Error(r.status);
       return r.json();
     }).then(function (data) {
@@ -203,7 +225,14 @@
   }
 
   /* The composer. */
-  function keep() { save("draft", input.value); grow(); }
+  function keep() { save("draft", input.value); grow(); warn(); }
+  function warn() {   // said while typing, so nothing is cut or refused by surprise
+    var over = input.value.length > MAX_TEXT;
+    input.setAttribute("aria-invalid", over ? "true" : "false");
+    form.classList.toggle("too-long", over);
+    if (over) say(S.tooLong + " (" + input.value.length + "/" + MAX_TEXT + ")", true);
+    else if (notice.textContent.indexOf(S.tooLong) === 0) quiet();
+  }
   function grow() {
     input.style.height = "auto";
     input.style.height = Math.min(input.scrollHeight + 2, 128) + "px";
@@ -211,7 +240,7 @@
   function submit() {
     var text = input.value;
     if (!text.trim()) return;
-    if (text.length > MAX_TEXT) return say(S.tooLong);
+    if (text.length > MAX_TEXT) return warn();
     input.value = "";
     keep();
     queue({text: text});

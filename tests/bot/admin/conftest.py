@@ -22,17 +22,17 @@ from bot.admin.passwords import hash_password
 from bot.admin.sessions import SessionPolicy
 from bot.channels.telegram import TelegramChannel, TelegramConfig
 from bot.channels.webchat import WebChat
-from bot.delivery import DeliveryWorker
-from bot.ratelimit import ChannelLimiter
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.web.component import Component
+from bot.workers.delivery import DeliveryWorker
+from bot.workers.ratelimit import ChannelLimiter
 from conversations.clock import QuietHours
 from conversations.i18n import Catalogs
-from conversations.officers import grant, set_password_hash
+from conversations.officers.roles import grant, set_password_hash
+from testbed.telegram_api import FakeBotApi
 from tests.bot.telegram.conftest import FAST
-from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.webchat.conftest import CHROMIUM, CHROMIUM_ARGS, NO_CHROMIUM
 from tests.bot.webchat.served import QuietServer
 from tests.support import Database
@@ -41,6 +41,13 @@ SECRET = "test-secret-key-for-the-dashboard-0123456789"
 OFFICER = "lan"
 PASSWORD = "mat-khau-rat-dai-2026"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def confirm_token_of(html: str) -> str:
+    """The one-shot token of a broadcast preview's confirm form."""
+    found = re.search(r'name="confirm_token" value="([^"]+)"', html)
+    assert found, "no confirm token in the page"
+    return found.group(1)
 
 
 def csrf_of(html: str) -> str:
@@ -118,11 +125,13 @@ async def start(
         opened = open_runtime(settings, catalogs=catalogs)
         runtime = await opened.__aenter__()
         stack.append(lambda: opened.__aexit__(None, None, None))
-        parts: list[Component] = [WebChat(runtime, var_dir=tmp_path / "var")]
+        parts: list[Component] = [
+            WebChat(runtime, var_dir=tmp_path / "var"),
+            runtime.knowledge_watcher(0.2),
+        ]
         admin = Admin(
             runtime,
             var_dir=tmp_path / "var",
-            drafts_dir=tmp_path / "drafts",
             peers=parts,
             limits=limits,
             policy=policy,
@@ -176,7 +185,7 @@ async def start(
         stack.append(stop)
         if telegram:
             async with asyncio.timeout(10):
-                await parts[2].wait_ready()  # type: ignore[attr-defined]
+                await parts[3].wait_ready()  # type: ignore[attr-defined]
         dashboard = Dashboard(f"http://127.0.0.1:{port}", runtime, admin, api)
         stack.append(lambda: _close(dashboard))
         return dashboard

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from conversations.clock import utcnow
-from conversations.faq_models import Escalation, FaqFeedback
+from conversations.faq.tables import Escalation, FaqFeedback
 from conversations.models import User
-from conversations.producers import DossierFile, DossierItem, Producer, Product
-from conversations.quiz_models import Course, QuizAnswer
+from conversations.quiz.tables import Course, QuizAnswer
+from conversations.registration.tables import DossierFile, DossierItem, Producer, Product
 from tests.support import Database
 
 TELEGRAM_ID = 4242

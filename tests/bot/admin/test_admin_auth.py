@@ -9,9 +9,11 @@ from sqlmodel import select
 
 from bot.admin.lockout import LoginLimits
 from bot.admin.sessions import COOKIE
-from conversations.admin_models import AdminSession
-from conversations.faq_models import Escalation
-from conversations.officers import revoke
+from conversations.curation import store
+from conversations.curation.tables import KnowledgeRevision
+from conversations.faq.tables import Escalation
+from conversations.officers.roles import revoke
+from conversations.officers.tables import AdminSession
 from conversations.outbox import OutboxMessage
 from tests.bot.admin.conftest import (
     OFFICER,
@@ -32,6 +34,11 @@ PAGES = [
     "/admin/broadcasts",
     "/admin/files/1",
     "/admin/exports/producers.csv",
+    "/admin/knowledge",
+    "/admin/knowledge/faq/cycle-timing",
+    "/admin/knowledge/calendar",
+    "/admin/knowledge/rules",
+    "/admin/knowledge/history",
 ]
 POSTS = [
     "/admin/logout",
@@ -40,6 +47,11 @@ POSTS = [
     "/admin/broadcasts/preview",
     "/admin/broadcasts",
     "/admin/broadcasts/1/cancel",
+    "/admin/knowledge/faq/cycle-timing",
+    "/admin/knowledge/faq/cycle-timing/retire",
+    "/admin/knowledge/revisions/1/restore",
+    "/admin/knowledge/calendar/ca-mau-2026:dossier-deadline-2026",
+    "/admin/knowledge/rules",
 ]
 
 
@@ -143,10 +155,10 @@ async def test_a_revoked_officer_is_logged_out_at_the_next_request(
 @pytest.mark.parametrize("kind", ["idle", "lifetime"])
 async def test_sessions_expire(start: Start, database: Database, kind: str) -> None:
     await add_officer(database)
-    dashboard = await start(policy=short_sessions(**{kind: timedelta(seconds=1)}))
+    dashboard = await start(policy=short_sessions(**{kind: timedelta(minutes=10)}))
     client = await dashboard.logged_in()
     assert (await client.get("/admin")).status_code == 200
-    dashboard.admin.clock = lambda: _later(dashboard, seconds=5)
+    dashboard.admin.clock = lambda: _later(dashboard, seconds=11 * 60)
     assert (await client.get("/admin")).status_code == 303
 
 
@@ -173,7 +185,9 @@ async def test_every_post_without_the_session_token_is_refused_and_changes_nothi
         escalation = (await session.exec(select(Escalation))).one()
         assert escalation.status == "open"
         assert (await session.exec(select(OutboxMessage))).all() == []
-    assert not dashboard.admin.drafts_dir.exists()
+    async with database.sessions() as session:
+        assert await store.version(session) == 1, "no knowledge changed"
+        assert (await session.exec(select(KnowledgeRevision))).all()[-1].action == "seed"
     assert (await client.get("/admin")).status_code == 200, "still logged in"
 
 

@@ -14,16 +14,15 @@ from openpyxl import load_workbook
 from playwright.async_api import Browser, BrowserContext, Page, expect
 from sqlmodel import select
 
-from conversations.exchange import export_rows
-from conversations.faq_models import Escalation
+from conversations.faq.tables import Escalation
 from conversations.outbox import OutboxMessage
+from conversations.registration.exchange import export_rows
 from tests.bot.admin.conftest import OFFICER, PASSWORD, Dashboard, Start, add_officer
 from tests.bot.admin.seed import COMMUNE, PHOTO_REF, QUESTION, TELEGRAM_ID, seed
 from tests.bot.webchat.files import png
-from tests.support import Database
+from tests.support import Database, screenshot_folder
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -112,7 +111,7 @@ async def test_a_form_without_its_token_is_refused_and_changes_nothing(
 
 
 async def test_answer_in_the_inbox_reaches_the_producer_on_telegram(
-    start: Start, database: Database, desktop: BrowserContext
+    start: Start, database: Database, desktop: BrowserContext, tmp_path: Path
 ) -> None:
     await add_officer(database)
     seeded = await seed(database)
@@ -121,8 +120,8 @@ async def test_answer_in_the_inbox_reaches_the_producer_on_telegram(
     page = await desktop.new_page()
     await log_in(page, dashboard)
     await expect(page.locator("h1")).to_have_text("Tổng quan")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / "admin-overview.png"), full_page=True)
+    shots = screenshot_folder(tmp_path)
+    await page.screenshot(path=str(shots / "admin-overview.png"), full_page=True)
 
     await page.get_by_test_id("nav-inbox").click()
     card = page.get_by_test_id(f"question-{seeded.escalation_id}")
@@ -130,7 +129,7 @@ async def test_answer_in_the_inbox_reaches_the_producer_on_telegram(
     await expect(card).to_contain_text("HTX Tôm Sạch Tân Tiến")
     await expect(card).to_contain_text(COMMUNE)
     await expect(card).to_contain_text("Tôm khô Tân Tiến")
-    await page.screenshot(path=str(SCREENSHOTS / "admin-inbox.png"), full_page=True)
+    await page.screenshot(path=str(shots / "admin-inbox.png"), full_page=True)
     answer = "Dạ, cán bộ xã sẽ gọi lại để hướng dẫn anh/chị ạ."
     await card.get_by_test_id("answer").fill(answer)
     await card.get_by_test_id("send-answer").click()

@@ -5,23 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from conversations.broadcasts import Broadcast
+from conversations.announcements.broadcasts import Broadcast
 from conversations.clock import utcnow
-from conversations.exchange import export_rows
-from conversations.faq_models import Escalation
+from conversations.curation.tables import KnowledgeRecord
+from conversations.faq.tables import Escalation
 from conversations.outbox import OutboxMessage
-from conversations.producers import DossierFile
-from knowledge.content import default_root
-from knowledge.library import read_library
-from tests.bot.admin.conftest import Dashboard, csrf_of
+from conversations.registration.exchange import export_rows
+from conversations.registration.tables import DossierFile
+from tests.bot.admin.conftest import Dashboard, confirm_token_of, csrf_of
 from tests.bot.admin.seed import COMMUNE, QUESTION, seed
 from tests.bot.webchat.files import png
 from tests.support import Database
@@ -67,8 +64,8 @@ async def test_answering_writes_the_outbox_row_with_the_escalation(
     assert "&lt;b&gt;không quá 6 tháng&lt;/b&gt;" in page, "officer text is escaped"
 
 
-async def test_add_to_knowledge_writes_a_valid_draft_that_is_not_served(
-    dashboard: Dashboard, database: Database, tmp_path: Path
+async def test_add_to_knowledge_makes_a_draft_entry_that_is_not_served(
+    dashboard: Dashboard, database: Database
 ) -> None:
     seeded = await seed(database)
     client = await dashboard.logged_in()
@@ -77,21 +74,21 @@ async def test_add_to_knowledge_writes_a_valid_draft_that_is_not_served(
         f"/admin/inbox/{seeded.escalation_id}/answer",
         data={"csrf": token, "answer": "Cần bản sao có chứng thực."},
     )
+    key = f"esc-{seeded.escalation_id}"
     response = await client.post(f"/admin/inbox/{seeded.escalation_id}/draft", data={"csrf": token})
-    assert response.headers["location"] == "/admin/inbox?done=drafted"
+    assert response.headers["location"] == f"/admin/knowledge/faq/{key}"
     again = await client.post(f"/admin/inbox/{seeded.escalation_id}/draft", data={"csrf": token})
-    assert again.headers["location"] == "/admin/inbox?done=draft_exists"
-    draft = dashboard.admin.drafts_dir / f"esc-{seeded.escalation_id}.yaml"
-    assert "status: draft" in draft.read_text(encoding="utf-8")
-
-    root = tmp_path / "content"
-    shutil.copytree(default_root(), root, ignore=shutil.ignore_patterns("drafts"))
-    (root / "faq" / "drafts").mkdir()
-    shutil.copy(draft, root / "faq" / "drafts" / draft.name)
-    library, problems = read_library(root)
-    assert problems == []
-    assert [d.id for d in library.faq_drafts] == [f"draft-esc-{seeded.escalation_id}"]
-    assert all(not e.id.startswith("draft-") for e in library.faq)
+    assert again.headers["location"] == f"/admin/knowledge/faq/{key}"
+    async with database.sessions() as session:
+        records = (await session.exec(select(KnowledgeRecord).where(
+            KnowledgeRecord.key == key))).all()
+    assert [r.status for r in records] == ["draft"]
+    assert "Cần bản sao có chứng thực." in records[0].body
+    page = (await client.get(f"/admin/knowledge/faq/{key}")).text
+    assert "Cần bản sao có chứng thực." in page, "the answer is prefilled"
+    faq = dashboard.runtime.services.faq
+    assert faq.get(key) is None, "a draft is never served"
+    assert "draft-entry" in (await client.get("/admin/inbox")).text
 
 
 async def test_producer_search_folds_diacritics_and_filters(
@@ -180,6 +177,7 @@ async def test_broadcast_preview_counts_then_confirm_writes_the_outbox(
     assert "Họp chủ thể OCOP &lt;sáng thứ Hai&gt;." in preview.text
     async with database.sessions() as session:
         assert (await session.exec(select(Broadcast))).all() == []
+    form["confirm_token"] = confirm_token_of(preview.text)
     done = await client.post("/admin/broadcasts", data=form)
     assert done.status_code == 303
     async with database.sessions() as session:
@@ -204,6 +202,7 @@ async def test_a_scheduled_broadcast_waits_and_can_be_cancelled(
     assert "Hẹn gửi lúc" in preview.text and "08:30" in preview.text
     past = await client.post("/admin/broadcasts/preview", data={**form, "day": "2020-01-01"})
     assert past.status_code == 400 and "Thời điểm đã chọn đã qua." in past.text
+    form["confirm_token"] = confirm_token_of(preview.text)
     await client.post("/admin/broadcasts", data=form)
     async with database.sessions() as session:
         broadcast = (await session.exec(select(Broadcast))).one()
@@ -214,3 +213,19 @@ async def test_a_scheduled_broadcast_waits_and_can_be_cancelled(
     async with database.sessions() as session:
         again = await session.get(Broadcast, broadcast.id)
     assert again is not None and again.status == "cancelled"
+
+
+async def test_overview_warns_when_web_chat_attachments_fill_their_disk_space(
+    dashboard: Dashboard,
+) -> None:
+    client = await dashboard.logged_in()
+    page = (await client.get("/admin")).text
+    assert 'data-testid="uploads-full"' not in page
+    assert "Tệp đính kèm của web chat: 0/" in page
+    store = dashboard.admin.uploads
+    store.quota = 12 * 1024**2  # 3 MB used + a 10 MB file would not fit
+    store.directory.mkdir(parents=True, exist_ok=True)
+    (store.directory / ("a" * 22)).write_bytes(b"\0" * 3 * 1024**2)  # saved by another process
+    page = (await client.get("/admin")).text
+    assert 'data-testid="uploads-full"' in page
+    assert "Tệp đính kèm của web chat đã dùng hết dung lượng (3/12 MB)" in page

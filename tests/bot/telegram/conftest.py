@@ -18,7 +18,7 @@ from conversations.engine import Engine
 from conversations.models import ProcessedMessage, User
 from conversations.router import Router
 from conversations.services import Services
-from tests.bot.telegram.fake_bot_api import FakeBotApi
+from testbed.telegram_api import FakeBotApi
 from tests.bot.telegram.flows import flows_router
 from tests.support import Database
 

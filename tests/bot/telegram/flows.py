@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations.flows.base import END, Flow, Go, Retry, Step
+from conversations.flow import END, Flow, Go, Retry, Step
 from conversations.messages import Choice, Poll, Reply
 from conversations.router import Router
 from conversations.turn import Answer, Turn

@@ -18,14 +18,14 @@ from pathlib import Path
 
 from sqlmodel import col, func, select
 
-from conversations import broadcasts
-from conversations.audience import Audience
-from conversations.broadcasts import Broadcast
+from conversations.announcements import broadcasts
+from conversations.announcements.audience import Audience
+from conversations.announcements.broadcasts import Broadcast
 from conversations.clock import utcnow
 from conversations.models import User
 from conversations.outbox import OutboxMessage
-from tests.bot.telegram.fake_bot_api import FakeBotApi
-from tests.conversations.broadcast_world import telegram_producers
+from testbed.producers import telegram_producers
+from testbed.telegram_api import FakeBotApi
 from tests.support import Database
 
 RECIPIENTS = 2_000

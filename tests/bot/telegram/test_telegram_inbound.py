@@ -9,7 +9,7 @@ from telegram import Update
 
 from bot.channels.telegram.inbound import command_text, to_incoming
 from conversations.messages import Attachment, Contact, Incoming
-from tests.bot.telegram import updates
+from testbed import telegram_updates as updates
 
 LAN = 501
 

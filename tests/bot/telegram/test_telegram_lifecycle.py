@@ -10,9 +10,9 @@ import pytest
 from bot.channels.errors import TransientError
 from bot.channels.telegram import TelegramChannel
 from conversations.messages import Reply
-from tests.bot.telegram import updates
+from testbed import telegram_updates as updates
+from testbed.telegram_api import FakeBotApi
 from tests.bot.telegram.conftest import Harness
-from tests.bot.telegram.fake_bot_api import FakeBotApi
 
 LAN = 1101
 
@@ -47,3 +47,24 @@ async def test_rejected_token_turns_the_channel_off_without_logging_it(
     with pytest.raises(TransientError):
         await channel.send(str(LAN), [Reply("hello")])
     await channel.stop()
+
+
+async def test_the_command_menu_is_set_in_vietnamese_and_english(
+    telegram: Harness, api: FakeBotApi
+) -> None:
+    await telegram.start()
+    await api.wait_until(lambda: "" in api.commands)
+    assert set(api.commands) == {"vi", "en", ""}
+    vi = {c["command"]: c["description"] for c in api.commands["vi"]}
+    en = {c["command"]: c["description"] for c in api.commands["en"]}
+    assert vi["hoso"] == "Hồ sơ của tôi" and en["hoso"] == "My dossier"
+    assert api.commands[""] == api.commands["vi"]  # the default language for everyone else
+
+
+async def test_a_refused_command_menu_does_not_stop_the_bot(
+    telegram: Harness, api: FakeBotApi
+) -> None:
+    api.fail("setMyCommands", status=400)
+    await telegram.start()
+    await api.push(updates.text(LAN, "still there?"))
+    await api.wait_until(lambda: len(api.to(LAN)) == 1)

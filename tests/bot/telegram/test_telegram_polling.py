@@ -6,9 +6,9 @@ from typing import Any
 
 from conversations.assistant import build_router
 from conversations.i18n import Catalogs
-from tests.bot.telegram import updates
+from testbed import telegram_updates as updates
+from testbed.telegram_api import FakeBotApi
 from tests.bot.telegram.conftest import Harness
-from tests.bot.telegram.fake_bot_api import FakeBotApi
 
 LAN = 501
 STALE = "That button belongs to an older message, so I ignored it. Here is where we are now:"
@@ -50,7 +50,8 @@ async def test_button_tap_is_answered_and_routed(
 
     await api.push(updates.tap(LAN, "menu:forged-or-stale"))
     await api.wait_until(lambda: len(api.to(LAN)) == 3)
-    assert api.to(LAN)[2].text == catalogs.texts("vi")(STALE)
+    again = api.to(LAN)[2].text  # the polite line, then the current question again (issue 16)
+    assert again.startswith(catalogs.texts("vi")(STALE)) and "ngôn ngữ nào" in again
     assert buttons(api.to(LAN)[2].reply_markup) == buttons(language.reply_markup)
     assert len(api.calls_of("answerCallbackQuery")) == 2
 

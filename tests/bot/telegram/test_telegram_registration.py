@@ -7,10 +7,10 @@ from typing import Any
 from sqlmodel import select
 
 from conversations.assistant import build_router
-from conversations.producers import Producer
-from tests.bot.telegram import updates
+from conversations.registration.tables import Producer
+from testbed import telegram_updates as updates
+from testbed.telegram_api import FakeBotApi, Sent
 from tests.bot.telegram.conftest import Harness
-from tests.bot.telegram.fake_bot_api import FakeBotApi, Sent
 
 AN = 1001
 
@@ -74,7 +74,8 @@ async def test_full_registration_with_a_shared_contact(telegram: Harness, api: F
         ("1234/QĐ-UBND", "ký ngày nào"),
     ]:
         assert expected in await an.say(line), line
-    summary = await an.say("13/5/2024")
+    assert "có giá trị đến ngày nào" in await an.say("13/5/2024")
+    summary = await an.say("không rõ")
     assert "kiểm tra lại thông tin" in summary
     assert "0912345678" in summary
     assert "Đã lưu!" in await an.tap("Lưu")

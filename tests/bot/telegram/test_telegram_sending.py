@@ -9,9 +9,9 @@ import pytest
 from bot.channels.errors import Blocked, RateLimited, TransientError
 from bot.channels.sender import Sender
 from conversations.messages import Attachment, Choice, Reply
-from tests.bot.telegram import updates
+from testbed import telegram_updates as updates
+from testbed.telegram_api import FakeBotApi
 from tests.bot.telegram.conftest import Harness
-from tests.bot.telegram.fake_bot_api import FakeBotApi
 
 LAN = 601
 

@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.bot.telegram import updates
+from testbed import telegram_updates as updates
+from testbed.telegram_api import FakeBotApi
 from tests.bot.telegram.conftest import Harness
-from tests.bot.telegram.fake_bot_api import FakeBotApi
 
 USERS = range(901, 921)
 CLEAN = (0, -signal.SIGTERM)

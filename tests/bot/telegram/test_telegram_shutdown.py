@@ -8,9 +8,9 @@ from collections import Counter
 
 from conversations.engine import Engine
 from conversations.messages import Incoming, Reply
-from tests.bot.telegram import updates
+from testbed import telegram_updates as updates
+from testbed.telegram_api import FakeBotApi
 from tests.bot.telegram.conftest import Harness
-from tests.bot.telegram.fake_bot_api import FakeBotApi
 
 USERS = (701, 702, 703)
 PER_USER = 10

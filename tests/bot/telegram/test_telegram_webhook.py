@@ -1,4 +1,5 @@
-"""Webhook mode inside the one Starlette app: the secret is checked, updates are processed first."""
+"""Webhook mode inside the one Starlette app: the secret is checked, updates are stored and answered
+at once, then processed (and retried) in the background."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from bot.web.app import create_app
 from conversations.i18n import Catalogs
 from conversations.messages import Incoming, Reply
 from conversations.models import ProcessedMessage
-from tests.bot.telegram import updates
-from tests.bot.telegram.fake_bot_api import FakeBotApi
+from testbed import telegram_updates as updates
+from testbed.telegram_api import FakeBotApi
 from tests.support import Database
 
 URL = "https://bot.example.org/telegram"
@@ -91,13 +92,39 @@ async def test_missing_or_wrong_secret_is_refused_and_changes_nothing(
     assert api.sent == []
 
 
-async def test_update_is_processed_before_the_answer(webhook: Webhook, api: FakeBotApi) -> None:
+async def test_update_is_stored_answered_then_processed_once(
+    webhook: Webhook, api: FakeBotApi
+) -> None:
     update = api.stamp(updates.text(LAN, "/start"))
     assert await webhook.post(update) == 200
-    assert len(api.to(LAN)) == 1  # the reply went out before Telegram got its 200
+    await api.wait_until(lambda: len(api.to(LAN)) == 1)
     assert await webhook.processed() == [str(update["update_id"])]
     assert await webhook.post(update) == 200  # Telegram delivering it again
+    await asyncio.sleep(0.5)
     assert len(api.to(LAN)) == 1
+
+
+class SlowEngine:
+    """An engine taking longer than Telegram would wait for its answer."""
+
+    def __init__(self, engine: object) -> None:
+        self.engine = engine
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        await asyncio.sleep(3)
+        return await self.engine.handle(incoming)  # type: ignore[attr-defined]
+
+
+async def test_a_slow_turn_does_not_hold_telegrams_request(
+    webhook: Webhook, api: FakeBotApi
+) -> None:
+    webhook.channel.engine = SlowEngine(webhook.channel.engine)  # type: ignore[assignment]
+    update = api.stamp(updates.text(LAN, "/start"))
+    began = asyncio.get_running_loop().time()
+    assert await webhook.post(update) == 200
+    assert asyncio.get_running_loop().time() - began < 1.5  # answered before the turn ends
+    assert api.to(LAN) == []
+    await api.wait_until(lambda: len(api.to(LAN)) == 1, within=15)
 
 
 class BrokenEngine:
@@ -107,17 +134,32 @@ class BrokenEngine:
         raise ConnectionError("database unreachable")
 
 
-async def test_failed_update_answers_500_so_telegram_sends_it_again(
+async def test_a_failed_update_is_retried_in_the_background(
     webhook: Webhook, api: FakeBotApi
 ) -> None:
     update = api.stamp(updates.tap(LAN, "menu:register"))
     engine = webhook.channel.engine
     webhook.channel.engine = BrokenEngine()  # type: ignore[assignment]
-    assert await webhook.post(update) == 500
-    assert len(api.calls_of("answerCallbackQuery")) == 1  # the spinner stops anyway
-    webhook.channel.engine = engine
-    assert await webhook.post(update) == 200
+    assert await webhook.post(update) == 200  # stored: Telegram need not send it again
+    await api.wait_until(lambda: len(api.calls_of("answerCallbackQuery")) >= 1)
+    webhook.channel.engine = engine  # the database is back
+    await api.wait_until(lambda: len(api.to(LAN)) == 1, within=15)
+    await asyncio.sleep(0.3)
     assert len(api.to(LAN)) == 1
+
+
+async def test_an_update_that_cannot_be_stored_is_not_acknowledged(
+    webhook: Webhook, api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def database_down(_event: object) -> bool:
+        raise OSError("database unreachable")
+
+    update = api.stamp(updates.text(LAN, "/start"))
+    with monkeypatch.context() as patch:
+        patch.setattr(webhook.channel.inbox, "store", database_down)
+        assert await webhook.post(update) == 503  # Telegram sends it again later
+    assert await webhook.post(update) == 200
+    await api.wait_until(lambda: len(api.to(LAN)) == 1)
 
 
 async def test_body_that_is_not_an_update_is_rejected(webhook: Webhook, api: FakeBotApi) -> None:

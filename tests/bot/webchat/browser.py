@@ -74,7 +74,13 @@ class ChatPage:
 
     async def labels(self) -> list[str]:
         """The labels of the buttons on offer."""
-        return [label.strip() for label in await self.choices.all_inner_texts()]
+        labels = self.choices.locator(".label")
+        return [label.strip() for label in await labels.all_inner_texts()]
+
+    async def numbers(self) -> list[str]:
+        """The numbers shown in front of the buttons on offer ("1.", "2." …)."""
+        numbers = self.choices.locator(".n")
+        return [n.strip() for n in await numbers.all_inner_texts()]
 
     async def visitor(self) -> str:
         """The visitor id in this browser's signed cookie."""

@@ -55,3 +55,15 @@ async def first_visit(client: httpx.AsyncClient) -> str:
     value = client.cookies.get(COOKIE)
     assert value
     return value
+
+
+async def greeted(client: httpx.AsyncClient, served: Served) -> str:
+    """Open /chat and send the silent greeting the page sends on load, as a real visitor has
+    (uploads need a visitor who has written); what reached the engine is forgotten."""
+    value = await first_visit(client)
+    response = await client.post(
+        "/chat/api/messages", json={"id": "greeting-0001", "text": "menu", "silent": True}
+    )
+    assert response.status_code == 200
+    served.received.clear()
+    return value

@@ -8,11 +8,12 @@ import time
 import httpx
 import pytest
 from itsdangerous import Signer
+from sqlmodel import select
 
 from bot.channels.webchat import Limits
 from bot.channels.webchat.identity import COOKIE, EMBED_COOKIE
 from bot.channels.webchat.ratelimit import RateLimiter
-from conversations.channel_store import WebMessage
+from conversations.channels.tables import WebMessage
 from conversations.i18n import Catalogs
 from conversations.messages import MAX_TEXT, Choice, Reply
 from tests.bot.webchat.served import Served, first_visit
@@ -103,6 +104,27 @@ async def test_retried_message_is_stored_and_answered_once(served: Served) -> No
     assert len(served.received) == 2
     assert served.received[0].message_id.endswith(":retry-0001")
     assert served.received[0].channel == "web"
+
+
+async def test_a_retry_after_a_crash_before_the_answer_was_stored_gets_the_answer(
+    served: Served,
+) -> None:
+    """The engine committed the turn, then the process died before the replies were stored:
+    the page's retry (same id) gets the replies of that turn, and the step does not move."""
+    async with served.client() as client:
+        visitor = served.visitor(await first_visit(client))
+        first = await post(client, id="crash-0001", text="menu")
+        answer = [m["text"] for m in first.json()["messages"] if m["dir"] == "out"]
+        assert answer
+        async with served.runtime.sessions() as session, session.begin():
+            rows = (await session.exec(select(WebMessage).where(
+                WebMessage.user_key == visitor, WebMessage.direction == "out"))).all()
+            for row in rows:
+                await session.delete(row)
+        again = await post(client, id="crash-0001", text="menu")
+        assert [m["text"] for m in again.json()["messages"] if m["dir"] == "out"] == answer
+        rows = (await client.get("/chat/api/messages", params={"after": 0})).json()["messages"]
+    assert [m["dir"] for m in rows] == ["in"] + ["out"] * len(answer)
 
 
 async def test_long_poll_returns_a_proactive_message_at_once(served: Served) -> None:

@@ -8,20 +8,20 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Route, expect
 
-from conversations.flows.menu import MENU_ITEMS
 from conversations.i18n import Catalogs
+from conversations.menu import MENU_ITEMS
 from conversations.messages import Choice, Reply
 from tests.bot.webchat import files
 from tests.bot.webchat.browser import ChatPage
+from tests.support import screenshot_folder
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "screenshots" / "webchat-360.png"
 BAD_TYPE = "This file type is not accepted. Please send a photo (JPEG, PNG, WebP) or a PDF file."
 
 
 async def test_greeting_and_menu_buttons_in_vietnamese(
-    chat_page: ChatPage, catalogs: Catalogs
+    chat_page: ChatPage, catalogs: Catalogs, tmp_path: Path
 ) -> None:
     vi = catalogs.texts("vi")
     await chat_page.open()
@@ -37,8 +37,7 @@ async def test_greeting_and_menu_buttons_in_vietnamese(
     await expect(chat_page.incoming).to_have_count(0)  # the "menu" that fetched it is not shown
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360  # nothing sticks out sideways on a small phone
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOT))
+    await page.screenshot(path=str(screenshot_folder(tmp_path) / "webchat-360.png"))
 
 
 async def test_tap_a_menu_button_then_type(chat_page: ChatPage, catalogs: Catalogs) -> None:
@@ -146,7 +145,9 @@ async def test_html_is_shown_as_text_from_either_side(chat_page: ChatPage) -> No
     assert chat_page.dialogs == []
 
 
-async def test_proactive_message_appears_without_reload(chat_page: ChatPage) -> None:
+async def test_proactive_message_appears_without_reload(
+    chat_page: ChatPage, catalogs: Catalogs
+) -> None:
     await chat_page.open()
     await chat_page.page.evaluate("window.notReloaded = true")
     visitor = await chat_page.visitor()
@@ -156,7 +157,9 @@ async def test_proactive_message_appears_without_reload(chat_page: ChatPage) -> 
         visitor, [Reply(announcement, choices=(Choice("Xem hướng dẫn", "menu:ask"),))]
     )
     await expect(chat_page.outgoing.last).to_have_text(announcement, timeout=5000)
-    assert await chat_page.labels() == ["Xem hướng dẫn"]
+    # The announcement's button is added; the menu's buttons it arrived under stay live.
+    menu = [catalogs.texts("vi")(label) for _, label in MENU_ITEMS]
+    assert await chat_page.labels() == [*menu, "Xem hướng dẫn"]
     assert await chat_page.page.evaluate("window.notReloaded") is True
 
 

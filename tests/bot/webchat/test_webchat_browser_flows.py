@@ -6,8 +6,8 @@ import pytest
 from playwright.async_api import expect
 from sqlmodel import col, select
 
-from conversations.flows.menu import MENU_ITEMS
 from conversations.i18n import Catalogs
+from conversations.menu import MENU_ITEMS
 from conversations.models import Conversation, User
 from tests.bot.webchat.browser import ChatPage
 

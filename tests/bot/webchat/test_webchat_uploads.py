@@ -10,7 +10,7 @@ import pytest
 from bot.channels.webchat.uploads import MAX_BYTES, clean_name, sniff
 from conversations.messages import Attachment
 from tests.bot.webchat import files
-from tests.bot.webchat.served import Served, first_visit
+from tests.bot.webchat.served import Served, first_visit, greeted
 
 
 async def upload(
@@ -24,7 +24,7 @@ async def upload(
 async def test_png_reaches_the_engine_as_an_attachment(served: Served, tmp_path) -> None:  # type: ignore[no-untyped-def]
     image = files.png(4, 3)
     async with served.client() as client:
-        await first_visit(client)
+        await greeted(client, served)
         stored = await upload(client, image, "Giấy chứng nhận ATTP.png", "image/png")
         assert stored.status_code == 201
         meta = stored.json()
@@ -57,7 +57,7 @@ async def test_png_reaches_the_engine_as_an_attachment(served: Served, tmp_path)
 
 async def test_a_file_is_served_only_to_its_owner(served: Served) -> None:
     async with served.client() as owner:
-        await first_visit(owner)
+        await greeted(owner, served)
         meta = (await upload(owner, files.PDF, "hồ sơ.pdf", "application/pdf")).json()
     url = f"/chat/api/files/{meta['id']}"
     async with served.client() as stranger:
@@ -88,7 +88,7 @@ async def test_accepted_types_are_recognised_by_content(
     served: Served, data: bytes, declared: str, mime: str, kind: str
 ) -> None:
     async with served.client() as client:
-        await first_visit(client)
+        await greeted(client, served)
         response = await upload(client, data, "tệp", declared)
     assert response.status_code == 201
     assert (response.json()["mime_type"], response.json()["kind"]) == (mime, kind)
@@ -115,7 +115,7 @@ async def test_other_files_are_refused_and_not_kept(
     error: str,  # type: ignore[no-untyped-def]
 ) -> None:
     async with served.client() as client:
-        await first_visit(client)
+        await greeted(client, served)
         response = await upload(client, data, name, declared)
     assert response.status_code == status
     assert response.json()["error"] == error
@@ -126,7 +126,7 @@ async def test_other_files_are_refused_and_not_kept(
 async def test_files_over_10_mb_are_refused(served: Served) -> None:
     big = files.png() + b"\x00" * MAX_BYTES
     async with served.client() as client:
-        await first_visit(client)
+        await greeted(client, served)
         response = await upload(client, big, "big.png", "image/png")
         exact = await upload(
             client, files.PDF + b"\x00" * (MAX_BYTES - len(files.PDF)), "ok.pdf", "application/pdf"

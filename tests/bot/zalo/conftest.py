@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -18,13 +18,14 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.web.app import create_app
 from conversations.assistant import build_engine
-from conversations.channel_inbox import OPEN, InboxEvent
+from conversations.channels.inbox import OPEN, InboxEvent
 from conversations.models import User
 from conversations.services import Services
+from testbed.zalo_api import APP_ID, APP_SECRET, OA_SECRET_KEY, FakeZalo
 from tests.bot.zalo import payloads
-from tests.bot.zalo.fake_zalo import APP_ID, APP_SECRET, OA_SECRET_KEY, FakeZalo
 from tests.support import Database
 
+PUBLIC_BASE_URL = "https://ocop.example.vn"
 FAST = {
     "drain_poll": 0.05,
     "backoff": 0.05,
@@ -56,6 +57,7 @@ def zalo_settings(api: FakeZalo, database: Database, **overrides: Any) -> Settin
         "zalo_refresh_token": api.refresh,
         "zalo_api_base_url": api.url,
         "zalo_oauth_base_url": api.url,
+        "public_base_url": PUBLIC_BASE_URL,
     }
     return Settings(**{**values, **overrides})
 
@@ -76,7 +78,18 @@ class Served:
         signature: str | None = "sign",
         raw: bytes | None = None,
     ) -> int:
-        """Post `event` (signed unless `signature` is None or given); the HTTP status."""
+        """Post `event` (signed unless `signature` is None or given); the HTTP status.
+
+        A message from a user opens their reply window at the fake Zalo first, as on Zalo.
+        """
+        sender = event.get("sender")
+        name = str(event.get("event_name") or event.get("event") or "")
+        wrote = name.startswith("user_send_") or name == "user_submit_info"
+        if isinstance(sender, dict) and wrote:
+            stamp = str(event.get("timestamp", ""))
+            at = int(stamp) / 1000 if stamp.isdigit() else None
+            if at is None or at > self.api.wrote.get(str(sender.get("id")), 0):
+                self.api.user_wrote(str(sender.get("id")), at)
         body = raw if raw is not None else payloads.encode(event)
         headers = {"Content-Type": "application/json"}
         if signature == "sign":
@@ -124,13 +137,15 @@ class Harness:
         base = ZaloConfig.from_settings(zalo_settings(self.api, self.database))
         return replace(base, **{**FAST, **overrides})
 
-    async def start(self, **overrides: Any) -> Served:
-        """An app serving /zalo, its lifespan running (the channel started)."""
+    async def start(self, clock: Callable[[], datetime] | None = None, **overrides: Any) -> Served:
+        """An app serving /zalo, its lifespan running (the channel started); `clock` replaces
+        the channel's time (its inbox and token store)."""
         settings = zalo_settings(self.api, self.database)
         sessions = self.database.open()
         engine = build_engine(sessions, self.services)
         runtime = Runtime(settings, self.database.engines[-1], sessions, self.services, engine)
-        channel = ZaloChannel(self.config(**overrides), engine, sessions)
+        timing = {"clock": clock} if clock is not None else {}
+        channel = ZaloChannel(self.config(**overrides), engine, sessions, **timing)
         app = create_app(runtime, [channel])
         await self.stack.enter_async_context(app.router.lifespan_context(app))
         transport = httpx.ASGITransport(app=app)

@@ -8,7 +8,7 @@ import json
 import time
 from typing import Any
 
-from tests.bot.zalo.fake_zalo import APP_ID, OA_ID, OA_SECRET_KEY
+from testbed.zalo_api import APP_ID, OA_ID, OA_SECRET_KEY
 
 _ids = itertools.count(1)
 

@@ -8,17 +8,17 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.channels.zalo import ZaloConfig
-from bot.delivery import DeliveryWorker
-from bot.ratelimit import ChannelLimiter
 from bot.settings import Settings
+from bot.workers.delivery import DeliveryWorker
+from bot.workers.ratelimit import ChannelLimiter
 from conversations import outbox as ob
 from conversations.clock import utcnow
 from conversations.messages import Reply
 from conversations.models import User
 from conversations.outbox import OutboxMessage, enqueue
+from testbed.zalo_api import FakeZalo
 from tests.bot.zalo import payloads
 from tests.bot.zalo.conftest import Harness, Served
-from tests.bot.zalo.fake_zalo import FakeZalo
 
 CS = "/v3.0/oa/message/cs"
 FRESH, OLD, SILENT = "7003000000001", "7003000000002", "7003000000003"
@@ -64,7 +64,7 @@ async def test_outside_the_window_nothing_is_attempted(zalo: Harness, zalo_api: 
                 session,
                 dedupe_key=f"announce:{uid}",
                 user_id=ids[uid],
-                kind="announcement",
+                kind="reminder",  # announcements go as promotions, and never at night
                 reply=Reply("Hạn nộp hồ sơ OCOP là 30/6."),
                 not_before=utcnow(),
                 urgent=True,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from conversations.producers import DossierFile
+from conversations.registration.tables import DossierFile
+from testbed.zalo_api import FakeZalo
 from tests.bot.zalo import payloads
 from tests.bot.zalo.conftest import Harness
-from tests.bot.zalo.fake_zalo import FakeZalo
 from tests.bot.zalo.test_zalo_registration import Phone
-from tests.conversations.test_registration import RATED
+from tests.conversations.registration.test_registration import RATED
 
 CHI = "7005550001112"
 PHOTO = "https://photo-stal.zdn.vn/attach/phieu-dang-ky.jpg"

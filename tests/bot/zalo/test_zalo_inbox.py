@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from conversations.channel_inbox import DONE, FAILED, NEW, InboxEvent
+from conversations.channels.inbox import DONE, FAILED, NEW, InboxEvent
 from conversations.clock import utcnow
 from conversations.models import ProcessedMessage
+from testbed.zalo_api import FakeZalo
 from tests.bot.zalo import payloads
 from tests.bot.zalo.conftest import Harness
-from tests.bot.zalo.fake_zalo import FakeZalo
 
 CS = "/v3.0/oa/message/cs"
 DUNG = "7004000000001"
@@ -81,16 +81,37 @@ async def test_an_event_held_by_a_dead_worker_is_taken_over(
     assert len(zalo_api.to(DUNG)) == 1
 
 
-async def test_an_event_that_keeps_failing_is_given_up_and_kept_for_officers(
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [(-211, "quota"), (-230, "window"), (-244, "opted_out"), (-248, "policy"), (-321, "billing")],
+)
+async def test_a_final_refusal_is_not_retried_and_its_reason_is_kept(
+    zalo: Harness, zalo_api: FakeZalo, code: int, reason: str
+) -> None:
+    served = await zalo.start()
+    zalo_api.fail(CS, code)
+    assert await served.post(payloads.text(DUNG, "menu")) == 200
+    await served.settle()
+    [event] = await served.events()
+    assert (event.status, event.reason) == (DONE, reason)
+    assert event.error is not None and str(code) in event.error
+    assert len(zalo_api.calls_to(CS)) == 1  # refused for good: not tried again
+
+
+async def test_an_event_the_engine_keeps_failing_on_is_given_up_and_kept_for_officers(
     zalo: Harness, zalo_api: FakeZalo, caplog: pytest.LogCaptureFixture
 ) -> None:
     served = await zalo.start(max_attempts=3)
-    zalo_api.fail(CS, -211, times=3)  # out of quota
+
+    async def broken(_event: object) -> list[object]:
+        raise RuntimeError("engine bug")
+
+    served.channel.inbox.handle = broken  # type: ignore[assignment]
     with caplog.at_level(logging.ERROR):
         assert await served.post(payloads.text(DUNG, "menu")) == 200
         await served.settle()
     [event] = await served.events()
-    assert event.status == FAILED and event.error is not None and "-211" in event.error
+    assert event.status == FAILED and event.error is not None and "engine bug" in event.error
     assert any("given up" in r.getMessage() for r in caplog.records)
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlmodel import select
 
-from conversations.producers import Producer
+from conversations.registration.tables import Producer
+from testbed.zalo_api import FakeZalo, Sent
 from tests.bot.zalo import payloads
 from tests.bot.zalo.conftest import Harness, Served
-from tests.bot.zalo.fake_zalo import FakeZalo, Sent
 
 AN = "7001234567890"
 
@@ -51,7 +51,10 @@ async def test_full_registration_over_zalo(zalo: Harness, zalo_api: FakeZalo) ->
     served = await zalo.start()
     zalo_api.profiles[AN] = "An Nguyễn"
     an = Phone(served, AN)
-    assert "trợ lý OCOP" in await an.send(payloads.chat_now(AN))  # "Nhắn tin" greets
+    # A stranger's tap on "Nhắn tin" is not a message: Zalo would refuse a reply (-213/-232).
+    assert await an.send(payloads.chat_now(AN)) == ""
+    assert "trợ lý OCOP" in await an.say("menu")
+    assert "trợ lý OCOP" in await an.send(payloads.chat_now(AN))  # within the window: greeted
     assert "Anh/chị đồng ý chứ?" in await an.tap("Đăng ký chủ thể")
     assert "Họ tên đầy đủ" in await an.tap("Đồng ý")
     assert "Tên cơ sở" in await an.say("nguyễn văn an")
@@ -59,7 +62,9 @@ async def test_full_registration_over_zalo(zalo: Harness, zalo_api: FakeZalo) ->
     assert "Số điện thoại" in await an.tap("Hợp tác xã")
     [card] = an.last
     assert card.template == "request_user_info"
-    assert card.message["attachment"]["payload"]["elements"][0]["title"].startswith("📱")
+    [element] = card.message["attachment"]["payload"]["elements"]
+    assert element["title"].startswith("📱")
+    assert element["image_url"] == "https://ocop.example.vn/zalo/phone-card.png"
 
     assert "tỉnh nào" in await an.share("84912345678")  # Zalo sends 84…; stored as 0…
     assert "Xã/phường nào" in await an.tap("Cà Mau")
@@ -72,7 +77,8 @@ async def test_full_registration_over_zalo(zalo: Harness, zalo_api: FakeZalo) ->
         ("1234/QĐ-UBND", "ký ngày nào"),
     ]:
         assert expected in await an.say(line), line
-    summary = await an.say("13/5/2024")
+    assert "có giá trị đến ngày nào" in await an.say("13/5/2024")
+    summary = await an.say("không rõ")
     assert "kiểm tra lại thông tin" in summary
     assert "0912345678" in summary
     assert "Đã lưu!" in await an.tap("Lưu")

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.errors import Blocked, RateLimited, TransientError, WindowClosed
+from bot.channels.errors import Blocked, RateLimited, Refused, TransientError, WindowClosed
 from bot.channels.zalo.codes import ZaloApiRetired, ZaloError
 from bot.channels.zalo.rendering import split_text, utf16_len
 from conversations.messages import Attachment, Choice, Reply
+from testbed.zalo_api import FakeZalo
 from tests.bot.zalo import payloads
 from tests.bot.zalo.conftest import Harness, Served
-from tests.bot.zalo.fake_zalo import FakeZalo
 
 CS = "/v3.0/oa/message/cs"
 USER = "7002223334445"
@@ -20,8 +20,9 @@ STARS = tuple(Choice(f"{n} sao", f"stars:{n}") for n in range(1, 6))
 
 
 @pytest.fixture
-async def served(zalo: Harness) -> Served:
-    """One app with the Zalo channel started."""
+async def served(zalo: Harness, zalo_api: FakeZalo) -> Served:
+    """One app with the Zalo channel started; USER has just written (their window is open)."""
+    zalo_api.user_wrote(USER)
     return await zalo.start()
 
 
@@ -51,7 +52,8 @@ async def test_up_to_five_choices_are_query_buttons_with_typeable_payloads(
     await served.channel.send(USER, [Reply("Sản phẩm được mấy sao?", choices=STARS)])
     [sent] = zalo_api.to(USER)
     assert sent.text == "Sản phẩm được mấy sao?"
-    assert sent.template == "button"
+    # The documented shape: text, and a template payload holding only the buttons.
+    assert sent.template == "" and set(sent.message["attachment"]["payload"]) == {"buttons"}
     assert [(b["title"], b["type"], b["payload"]) for b in sent.buttons] == [
         (f"{n} sao", "oa.query.show", f"{n} sao") for n in range(1, 6)
     ]
@@ -94,7 +96,11 @@ async def test_the_contact_request_is_the_info_card(served: Served, zalo_api: Fa
     [card] = zalo_api.to(USER)
     assert card.template == "request_user_info"
     [element] = card.message["attachment"]["payload"]["elements"]
-    assert element == {"title": "📱 Chia sẻ số điện thoại", "subtitle": "Số điện thoại?"}
+    assert element == {
+        "title": "📱 Chia sẻ số điện thoại",
+        "subtitle": "Số điện thoại?",
+        "image_url": "https://ocop.example.vn/zalo/phone-card.png",  # Zalo requires it
+    }
 
 
 async def test_a_refused_card_falls_back_to_the_question(
@@ -154,7 +160,9 @@ async def test_the_display_name_is_read_from_the_profile(
         (-232, WindowClosed),
         (-32, RateLimited),
         (-240, ZaloApiRetired),
-        (-211, ZaloError),
+        (-211, Refused),
+        (-234, Refused),
+        (-201, ZaloError),
     ],
 )
 async def test_zalo_error_codes_become_channel_errors(

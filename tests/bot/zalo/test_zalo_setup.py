@@ -10,16 +10,16 @@ import pytest
 
 from bot.channels.zalo import ZaloChannel
 from bot.cli import main
-from bot.delivery import DeliveryWorker
+from bot.cli.zalo import auth, read_callback, status
 from bot.runtime import open_runtime
 from bot.serve import components
 from bot.settings import SettingsError, load_settings
 from bot.web.app import create_app
-from bot.zalo_commands import auth, read_callback, status
+from bot.workers.delivery import DeliveryWorker
 from conversations.i18n import Catalogs
+from testbed.zalo_api import APP_ID, OA_ID, FakeZalo
 from tests.bot.zalo import payloads
 from tests.bot.zalo.conftest import zalo_settings
-from tests.bot.zalo.fake_zalo import APP_ID, OA_ID, FakeZalo
 from tests.support import Database
 
 CALLBACK = "https://ocop.example.vn/zalo/callback"
@@ -85,6 +85,7 @@ async def test_ocop_bot_run_serves_zalo_when_configured(
             health = (await client.get("/healthz")).json()
             assert "zalo" in health["components"]
             event = payloads.text("7006000000001", "menu")
+            zalo_api.user_wrote("7006000000001")
             raw = payloads.encode(event)
             headers = {"X-ZEvent-Signature": payloads.sign(raw, event["timestamp"])}
             assert (await client.post("/zalo", content=raw, headers=headers)).status_code == 200

@@ -1,0 +1,1 @@
+"""Background work inside `ocop-bot run`: delivery, the reminder scheduler, broadcast dispatch."""

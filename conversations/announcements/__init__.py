@@ -1,0 +1,1 @@
+"""Officers' announcements: composing in chat, the audience, broadcasts and their outbox rows."""

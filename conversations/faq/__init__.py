@@ -1,0 +1,1 @@
+"""Questions answered in chat from the FAQ: replies, feedback, questions passed to officers."""

@@ -1,1 +1,0 @@
-"""Step-by-step flows; each module holds one flow, its transition table and a Mermaid diagram."""

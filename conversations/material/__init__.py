@@ -1,0 +1,1 @@
+"""Answers from the training material: documents, pages and passages stored, searched, quoted."""

@@ -1,0 +1,1 @@
+"""Officers: the role and invites, dashboard tables, the question inbox and the overview numbers."""

@@ -1,0 +1,1 @@
+"""Reminders: planning a day from the rules and the calendar, and how users meet them in chat."""

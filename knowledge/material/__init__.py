@@ -1,0 +1,1 @@
+"""Training material as searchable text: files read page by page, split into passages, searched."""
