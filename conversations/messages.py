@@ -46,7 +46,8 @@ class Incoming:
     repeat_answer: bool = False
     """A redelivery of the user's last message gets that turn's stored replies again (the process
     may have died after the commit, before they left). Only for a channel that can tell itself
-    whether they arrived (the web chat checks its transcript); others would answer twice."""
+    whether they arrived (the web chat checks its transcript; Zalo's inbox row holds the replies
+    once they are stored, so an event handled twice never had them); others would answer twice."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -148,6 +148,9 @@ def incomings(event: Event, display_name: str = "") -> list[Incoming]:
         "user_key": event.user_key,
         "message_id": event.dedupe_key,
         "display_name": display_name,
+        # An event is handled again only when its first handling never stored its replies on
+        # the inbox row (the process died after the engine's commit): answer it again.
+        "repeat_answer": True,
     }
     message = body.get("message") if isinstance(body.get("message"), dict) else {}
     text = str(message.get("text") or "")

@@ -5,17 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from conversations.channels.inbox import DONE, FAILED, NEW, InboxEvent
+from conversations.channels.inbox import ANSWERED, DONE, FAILED, NEW, InboxEvent
 from conversations.clock import utcnow
 from conversations.models import ProcessedMessage
 from testbed.zalo_api import FakeZalo
 from tests.bot.zalo import payloads
-from tests.bot.zalo.conftest import Harness
+from tests.bot.zalo.conftest import Harness, Served
 
 CS = "/v3.0/oa/message/cs"
 DUNG = "7004000000001"
@@ -33,6 +34,44 @@ async def test_an_event_acknowledged_before_a_crash_is_answered_after_restart(
     second = await zalo.start()  # a new process on the same database
     await second.settle()
     assert len(zalo_api.to(DUNG)) == 1 and "trợ lý OCOP" in zalo_api.texts(DUNG)[0]
+
+
+async def test_a_turn_committed_before_a_crash_is_answered_after_restart(
+    zalo: Harness, zalo_api: FakeZalo
+) -> None:
+    """The engine committed the turn, then the process died before the replies were stored on
+    the event: the next process handles the event again and sends that turn's replies, once."""
+    first = await zalo.start()
+    inbox = first.channel.inbox
+    keep = inbox._save
+
+    async def dies_before_storing_replies(row_id: int, status: str, *args: Any, **kw: Any) -> None:
+        if status == ANSWERED:
+            raise RuntimeError("the process died here")
+        await keep(row_id, status, *args, **kw)
+
+    inbox._save = dies_before_storing_replies  # type: ignore[method-assign]
+    assert await first.post(payloads.text(DUNG, "menu")) == 200
+    async with asyncio.timeout(10):
+        while not await _processed(first):  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+    await inbox.stop()
+    [event] = await first.events()
+    assert event.status == NEW and zalo_api.to(DUNG) == []
+    async with first.runtime.sessions() as session, session.begin():  # the dead worker's lease ends
+        await session.exec(  # type: ignore[call-overload]
+            update(InboxEvent).values(claimed_until=utcnow() - timedelta(seconds=1))
+        )
+
+    second = await zalo.start()
+    await second.settle()
+    assert len(zalo_api.to(DUNG)) == 1 and "trợ lý OCOP" in zalo_api.texts(DUNG)[0]
+    assert len(await _processed(second)) == 1  # the engine did not take the turn twice
+
+
+async def _processed(served: Served) -> list[ProcessedMessage]:
+    async with served.runtime.sessions() as session:
+        return list(await session.exec(select(ProcessedMessage)))
 
 
 async def test_replies_wait_out_a_zalo_outage_and_are_sent_once(
