@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy import TextClause, bindparam, text, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import select
@@ -113,6 +113,27 @@ class Engine:
             flag_modified(conv, "data")
             flag_modified(conv, "choices")
         return replies
+
+    async def delivered(self, incoming: Incoming) -> None:
+        """Record that the replies to `incoming` reached the user: a redelivery gets none.
+
+        For a channel that cannot tell by itself whether a turn's replies left (Telegram): its
+        redeliveries ask for `repeat_answer`, and only a turn not marked here is answered again.
+        """
+        user_id = (
+            select(User.id)
+            .where(User.channel == incoming.channel, User.external_id == incoming.user_key)
+            .scalar_subquery()
+        )
+        async with self.sessions() as session, session.begin():
+            await session.exec(  # type: ignore[call-overload]
+                update(Conversation)
+                .where(
+                    Conversation.user_id == user_id,  # type: ignore[arg-type]
+                    Conversation.last_message_id == incoming.message_id,  # type: ignore[arg-type]
+                )
+                .values(last_replies=[])
+            )
 
     async def _load(self, session: AsyncSession, incoming: Incoming) -> tuple[User, Conversation]:
         """The user (created when new) and their conversation, both rows locked until commit.

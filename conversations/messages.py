@@ -47,7 +47,8 @@ class Incoming:
     """A redelivery of the user's last message gets that turn's stored replies again (the process
     may have died after the commit, before they left). Only for a channel that can tell itself
     whether they arrived (the web chat checks its transcript; Zalo's inbox row holds the replies
-    once they are stored, so an event handled twice never had them); others would answer twice."""
+    once they are stored, so an event handled twice never had them; Telegram records each sent
+    turn with `Engine.delivered`); others would answer twice."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -202,6 +202,11 @@ class FakeBotApi:
         await self._notify()
         return [u["update_id"] for u in updates]
 
+    async def redeliver(self, *updates: dict[str, Any]) -> None:
+        """Queue stamped updates again, as Telegram does with those a dead process left open."""
+        self.pending.extend(updates)
+        await self._notify()
+
     def calls_of(self, method: str) -> list[Call]:
         """The calls of `method`, failed ones included."""
         return [c for c in self.calls if c.method == method]

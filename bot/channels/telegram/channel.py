@@ -260,13 +260,17 @@ class TelegramChannel:
         if incoming is None:
             return
         replies = await self.engine.handle(incoming)
+        if not replies:
+            return
         try:
             await self.sender.send(incoming.user_key, replies, remove_keyboard=True)
         except Blocked:
             pass  # already marked unreachable
         except ChannelError as exc:
-            # The engine has saved the turn; sending the update again would not resend this.
+            # The update is confirmed all the same: Telegram will not send it again.
             log.warning("telegram: reply to update %d not delivered: %s", update.update_id, exc)
+        # Sent (or never to be): a redelivery after a crash from here on gets nothing again.
+        await self.engine.delivered(incoming)
 
     async def _incoming(self, update: Update) -> Incoming | None:
         if update.poll_answer is not None:

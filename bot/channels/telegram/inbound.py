@@ -23,6 +23,9 @@ def user_fields(user: User, update_id: int) -> dict[str, Any]:
         "message_id": str(update_id),
         "display_name": user.first_name or "",
         "locale_hint": user.language_code,
+        # Telegram sends an unconfirmed update again after a crash; the turn's replies come
+        # again unless the channel recorded them as sent (`Engine.delivered`).
+        "repeat_answer": True,
     }
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from telegram import Update
+
+from bot.channels.telegram.inbound import to_incoming
 from conversations.assistant import build_router
 from conversations.i18n import Catalogs
 from testbed import telegram_updates as updates
@@ -11,6 +14,7 @@ from testbed.telegram_api import FakeBotApi
 from tests.bot.telegram.conftest import Harness
 
 LAN = 501
+MAI = 502
 STALE = "That button belongs to an older message, so I ignored it. Here is where we are now:"
 
 
@@ -135,3 +139,26 @@ async def test_quiz_poll_answer_routes_back_after_a_restart(
     await api.push(updates.poll_answer(LAN, "poll-unknown", 0))
     await api.wait_until(lambda: len(api.to(LAN)) == 4)
     assert api.to(LAN)[3].text == catalogs.texts("vi")(STALE)
+
+
+async def test_an_update_committed_before_a_crash_gets_its_reply_when_sent_again(
+    telegram: Harness, api: FakeBotApi
+) -> None:
+    """A process took both turns, then died: before Lan's reply left, after Mai's was recorded
+    as sent. Telegram sends both unconfirmed updates again: Lan gets that turn's reply, once;
+    Mai gets nothing twice; the engine takes neither turn again."""
+    engine = telegram.engine(build_router)
+    lost, sent = api.stamp(updates.text(LAN, "/start")), api.stamp(updates.text(MAI, "/start"))
+    for body in (lost, sent):
+        incoming = to_incoming(Update.de_json(body, None))
+        assert incoming is not None and await engine.handle(incoming)
+        if body is sent:
+            await engine.delivered(incoming)
+
+    await telegram.start(build_router)
+    await api.redeliver(lost, sent)
+    await api.wait_until(lambda: api.confirmed_below > sent["update_id"])
+    assert len(api.to(LAN)) == 1 and "trợ lý OCOP" in api.to(LAN)[0].text
+    assert buttons(api.to(LAN)[0].reply_markup)[0]["callback_data"] == "menu:register"
+    assert api.to(MAI) == []
+    assert await telegram.processed() == {lost["update_id"], sent["update_id"]}

@@ -90,7 +90,7 @@ async def test_sigterm_loses_no_acknowledged_update_and_repeats_none(
     assert "serving @ocop_test_bot by long polling" in log
 
 
-async def test_killed_process_loses_nothing_confirmed_and_repeats_nothing(
+async def test_killed_process_loses_no_reply(
     telegram: Harness, api: FakeBotApi, tmp_path: Path
 ) -> None:
     ids = await api.push(*script(USERS))
@@ -106,4 +106,7 @@ async def test_killed_process_loses_nothing_confirmed_and_repeats_nothing(
 
     await run_until(api, url, tmp_path, lambda: api.confirmed_below > max(ids))
     assert await telegram.processed() == set(ids)
-    assert max(answers(api).values()) <= PER_USER  # a reply cut off by the kill may be missing
+    # None lost: a turn committed before its reply left is answered when the update comes
+    # again. A reply sent just before the kill, not yet recorded as sent, may come twice.
+    assert set(answers(api)) == set(USERS)
+    assert set(answers(api).values()) <= {PER_USER, PER_USER + 1}, answers(api)
