@@ -12,7 +12,7 @@ from conversations.messages import Choice, Reply
 from conversations.models import User
 from conversations.outbox import enqueue_many, make_ref, outbox_values
 from conversations.quiz.tables import QuizCard, QuizLearner
-from conversations.reminders.planning import SEND_AT, Planned, local_moment, plan
+from conversations.reminders.planning import SEND_AT, Planned, local_moment, plan_batches
 from conversations.services import Services
 
 
@@ -96,17 +96,19 @@ async def enqueue_day(session: AsyncSession, services: Services, day: date) -> i
     assert services.knowledge is not None
     added = await _quiz_reviews(session, services, day)
     not_before = local_moment(day, SEND_AT, services.timezone)
-    rows = [
-        outbox_values(
-            dedupe_key=row.dedupe_key,
-            user_id=row.user.id if row.user else None,
-            producer_id=row.producer.id,
-            kind=row.kind,
-            series=row.series,
-            reply=render(services, row),
-            not_before=not_before,
-            due_on=row.due_on,
-        )
-        for row in await plan(session, services.knowledge, day)
-    ]
-    return added + await enqueue_many(session, rows)
+    async for page in plan_batches(session, services.knowledge, day):
+        rows = [
+            outbox_values(
+                dedupe_key=row.dedupe_key,
+                user_id=row.user.id if row.user else None,
+                producer_id=row.producer.id,
+                kind=row.kind,
+                series=row.series,
+                reply=render(services, row),
+                not_before=not_before,
+                due_on=row.due_on,
+            )
+            for row in page
+        ]
+        added += await enqueue_many(session, rows)
+    return added

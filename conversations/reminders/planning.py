@@ -4,14 +4,15 @@
 outbox rows, each with a dedupe key, so running a day twice, or on two workers, sends nothing
 twice. Only confirmed calendar dates cause reminders.
 
-Every rule is one query over the whole population (opt-outs and the products' stage filtered in
+Every rule is a query over the whole population (opt-outs and the products' stage filtered in
 SQL), never a query or a loop per producer: a day over 100,000 producers reads only the rows it
-reminds, and the outbox rows go in batches (`enqueue_many`).
+reminds. The province-wide rules read them a page at a time (`BATCH`, by id) and `plan_batches`
+hands each page on, so a council day that reminds everyone never holds them all at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -36,6 +37,8 @@ from knowledge.library import Library
 SEND_AT = time(8, 0)
 """Local time at which a day's reminders become due (outside quiet hours)."""
 LATER_DAYS = 3
+BATCH = 2_000
+"""Producers (or products) read and planned at a time by the province-wide rules."""
 HEADING = or_(
     col(Product.stage) != "rated", col(Product.evaluation_type).in_(("upgrade", "reevaluation"))
 )
@@ -160,32 +163,43 @@ async def _certificates(session: AsyncSession, rule: ReminderRule, day: date) ->
 
 async def _province_producers(
     session: AsyncSession, rule: ReminderRule, province: str, base: str, due: date, d: int
-) -> list[Planned]:
-    """One reminder for every producer of the province."""
-    query = (
-        select(Producer, User)
-        .outerjoin(User, User.id == Producer.user_id)  # type: ignore[arg-type]
-        .where(
-            Producer.province == province,
-            col(Producer.erased_at).is_(None),
-            _not_opted_out(rule.kind),
+) -> AsyncIterator[list[Planned]]:
+    """One reminder for every producer of the province, a page of producers at a time."""
+    acked = await _acked(session, _under(base))
+    after = 0
+    while True:
+        query = (
+            select(Producer, User)
+            .outerjoin(User, User.id == Producer.user_id)  # type: ignore[arg-type]
+            .where(
+                Producer.province == province,
+                col(Producer.erased_at).is_(None),
+                col(Producer.id) > after,
+                _not_opted_out(rule.kind),
+            )
+            .order_by(col(Producer.id))
+            .limit(BATCH)
         )
-        .order_by(col(Producer.id))
-    )
-    planned = [
-        Planned(
-            f"{base}:p{producer.id}:{d}",
-            f"{base}:p{producer.id}",
-            rule.kind,
-            user,
-            producer,
-            None,
-            due,
-            d,
+        page = list(await session.exec(query))
+        if not page:
+            return
+        after = page[-1][0].id or 0
+        yield _unacked(
+            [
+                Planned(
+                    f"{base}:p{producer.id}:{d}",
+                    f"{base}:p{producer.id}",
+                    rule.kind,
+                    user,
+                    producer,
+                    None,
+                    due,
+                    d,
+                )
+                for producer, user in page
+            ],
+            acked,
         )
-        for producer, user in await session.exec(query)
-    ]
-    return _unacked(planned, await _acked(session, _under(base)))
 
 
 def _missing(
@@ -209,57 +223,60 @@ async def _incomplete_dossiers(
     base: str,
     due: date,
     d: int,
-) -> list[Planned]:
+) -> AsyncIterator[list[Planned]]:
     """One reminder for every product of the province heading for evaluation with required
-    items missing from its dossier."""
-    where = (
-        Producer.province == province,
-        col(Producer.erased_at).is_(None),
-        HEADING,
-        _not_opted_out(rule.kind),
-    )
-    query = (
-        select(Product, Producer, User)
-        .join(Producer, Producer.id == Product.producer_id)  # type: ignore[arg-type]
-        .outerjoin(User, User.id == Producer.user_id)  # type: ignore[arg-type]
-        .where(*where)
-        .order_by(col(Product.id))
-    )
-    found = list(await session.exec(query))
-    if not found:
-        return []
-    items = (
-        select(DossierItem.product_id, DossierItem.item_id, DossierItem.status)
-        .join(Product, Product.id == DossierItem.product_id)  # type: ignore[arg-type]
-        .join(Producer, Producer.id == Product.producer_id)  # type: ignore[arg-type]
-        .outerjoin(User, User.id == Producer.user_id)  # type: ignore[arg-type]
-        .where(*where)
-    )
-    statuses: dict[int, dict[str, str]] = {}
-    for product_id, item_id, status in (await session.exec(items)).all():
-        statuses.setdefault(product_id, {})[item_id] = status
+    items missing from its dossier, a page of products at a time."""
+    acked = await _acked(session, _under(base))
     cache: dict[Any, Any] = {}
-    planned = []
-    for product, producer, user in found:
-        missing = _missing(library.checklist, product, statuses.get(product.id or 0, {}), cache)
-        if missing:
-            series = f"{base}:{product.id}"
-            planned.append(
-                Planned(
-                    f"{series}:{d}", series, rule.kind, user, producer, product, due, d, missing
-                )
-            )
-    return _unacked(planned, await _acked(session, _under(base)))
+    after = 0
+    while True:
+        where = (
+            Producer.province == province,
+            col(Producer.erased_at).is_(None),
+            HEADING,
+            _not_opted_out(rule.kind),
+        )
+        query = (
+            select(Product, Producer, User)
+            .join(Producer, Producer.id == Product.producer_id)  # type: ignore[arg-type]
+            .outerjoin(User, User.id == Producer.user_id)  # type: ignore[arg-type]
+            .where(*where, col(Product.id) > after)
+            .order_by(col(Product.id))
+            .limit(BATCH)
+        )
+        page = list(await session.exec(query))
+        if not page:
+            return
+        first, after = after, page[-1][0].id or 0
+        items = (
+            select(DossierItem.product_id, DossierItem.item_id, DossierItem.status)
+            .join(Product, Product.id == DossierItem.product_id)  # type: ignore[arg-type]
+            .join(Producer, Producer.id == Product.producer_id)  # type: ignore[arg-type]
+            .outerjoin(User, User.id == Producer.user_id)  # type: ignore[arg-type]
+            .where(*where, col(Product.id) > first, col(Product.id) <= after)
+        )
+        statuses: dict[int, dict[str, str]] = {}
+        for product_id, item_id, status in (await session.exec(items)).all():
+            statuses.setdefault(product_id, {})[item_id] = status
+        planned = []
+        for product, producer, user in page:
+            state = statuses.get(product.id or 0, {})
+            missing = _missing(library.checklist, product, state, cache)
+            if missing:
+                series = f"{base}:{product.id}"
+                row = Planned(f"{series}:{d}", series, rule.kind, user, producer, product, due, d,
+                              missing)  # fmt: skip
+                planned.append(row)
+        yield _unacked(planned, acked)
 
 
-async def _milestone_rows(
+async def _milestone_batches(
     session: AsyncSession,
     library: Library,
     rule: ReminderRule,
     day: date,
     milestones: list[tuple[Calendar, Milestone]],
-) -> list[Planned]:
-    planned: list[Planned] = []
+) -> AsyncIterator[list[Planned]]:
     for cal, m in milestones:
         if m.kind != rule.milestone_kind or not m.confirmed or m.date is None:
             continue
@@ -268,24 +285,32 @@ async def _milestone_rows(
             continue
         base = f"{rule.kind}:{m.id}:{m.date.isoformat()}"
         if rule.audience == "province_producers":
-            planned += await _province_producers(session, rule, cal.province_name, base, m.date, d)
+            pages = _province_producers(session, rule, cal.province_name, base, m.date, d)
         else:
-            planned += await _incomplete_dossiers(
+            pages = _incomplete_dossiers(
                 session, library, rule, cal.province_name, base, m.date, d
             )
-    return planned
+        async for page in pages:
+            yield page
+
+
+async def plan_batches(
+    session: AsyncSession, library: Library, day: date
+) -> AsyncIterator[list[Planned]]:
+    """Every reminder due on `day` (local date), after opt-outs and acknowledged series, in
+    batches of at most `BATCH`, each to be written before the next is read."""
+    milestones = await effective_milestones(session, library)
+    for rule in library.reminder_rules:
+        if rule.audience == "certified_products":
+            yield await _certificates(session, rule, day)
+        else:
+            async for page in _milestone_batches(session, library, rule, day, milestones):
+                yield page
 
 
 async def plan(session: AsyncSession, library: Library, day: date) -> list[Planned]:
     """Every reminder due on `day` (local date), after opt-outs and acknowledged series."""
-    milestones = await effective_milestones(session, library)
-    planned: list[Planned] = []
-    for rule in library.reminder_rules:
-        if rule.audience == "certified_products":
-            planned += await _certificates(session, rule, day)
-        else:
-            planned += await _milestone_rows(session, library, rule, day, milestones)
-    return planned
+    return [row async for page in plan_batches(session, library, day) for row in page]
 
 
 def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:

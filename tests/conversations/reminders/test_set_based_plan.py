@@ -8,6 +8,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlmodel import and_, col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -22,6 +23,7 @@ from conversations.outbox import (
 )
 from conversations.registration import dossier_store
 from conversations.registration.tables import DossierItem, Producer, Product
+from conversations.reminders import planning
 from conversations.reminders.planning import Planned, effective_milestones, plan
 from knowledge.calendar import Calendar, Milestone, ReminderRule
 from knowledge.library import Library
@@ -263,9 +265,11 @@ async def _populate(session: AsyncSession, library: Library) -> list[date]:
     return sorted(days)
 
 
+@pytest.mark.parametrize("batch", [planning.BATCH, 7], ids=["one-page", "pages-of-7"])
 async def test_the_set_based_plan_is_the_old_plan_every_day_a_rule_fires(
-    database: Database, library: Library
+    database: Database, library: Library, batch: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(planning, "BATCH", batch)  # read page by page, the plan is the same
     async with database.sessions() as session, session.begin():
         days = await _populate(session, library)
     kinds: set[str] = set()
