@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlmodel import func, select
 
+from bot.admin.material_jobs import IngestJob
 from conversations.material.tables import MaterialDocument, MaterialPassage, MaterialVersion
 from testbed.material_files import build_docx, build_pdf, handout_pages
 from tests.bot.admin.conftest import Dashboard, csrf_of
@@ -86,8 +89,17 @@ async def test_a_word_file_uploaded_becomes_a_document_with_its_passages(
 
 
 async def test_the_status_page_shows_the_pages_read_of_a_long_pdf(
-    dashboard: Dashboard, tmp_path: Path
+    dashboard: Dashboard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    looked = threading.Event()
+    progress = IngestJob.progress
+
+    def held_at_page_30(job: IngestJob, done: int, total: int) -> None:
+        progress(job, done, total)
+        if done == 30:  # the reader (in its thread) waits there until the page has shown it
+            looked.wait(30)
+
+    monkeypatch.setattr(IngestJob, "progress", held_at_page_30)
     _title, source = handout_pages()
     long = [source[i % len(source)] for i in range(60)]
     pdf = build_pdf(tmp_path / "dai.pdf", "Tài liệu dài", long, two_column=0)
@@ -108,8 +120,10 @@ async def test_the_status_page_shows_the_pages_read_of_a_long_pdf(
             if state.group(1) not in ("waiting", "reading", "storing"):
                 break
             seen.update(re.findall(r"Đang đọc: trang (\d+)/60", page))
+            if "30" in seen:
+                looked.set()
             await asyncio.sleep(0.05)
-    assert seen, "the page showed the reading progress"
+    assert "30" in seen, "the page showed the reading progress"
     assert all(0 < int(n) <= 60 for n in seen)
     assert "Đã thêm tài liệu mới «Tài liệu dài»: 60 trang" in page
     other = dashboard.client()

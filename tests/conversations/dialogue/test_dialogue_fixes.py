@@ -27,8 +27,9 @@ async def _register(chat: Chat) -> None:
 
 async def _answer(chat: Chat) -> None:
     """Answer the current quiz question with its first option (ticked, then done)."""
+    multiple = "✔️" in chat.choices[-1][0]  # a "select all that apply" question
     await chat.tap(chat.choices[0][1])
-    if "✔️" in chat.choices[-1][0]:  # a "select all that apply" question
+    if multiple:  # asked before the tap: after it, a single answer shows the next question
         await chat.tap(chat.choices[-1][1])
 
 
