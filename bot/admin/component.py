@@ -153,8 +153,9 @@ class Admin:
         ]
 
     async def start(self) -> None:
-        """Load the cookie signing key and compile the templates."""
+        """Load the cookie signing key and compile the templates; clear uploads left behind."""
         self._secret, self._pages = await asyncio.to_thread(self._load)
+        await asyncio.to_thread(self.material_jobs.sweep)
 
     def _load(self) -> tuple[bytes, Pages]:
         secret = load_secret_key(self.runtime.settings, self.var_dir)

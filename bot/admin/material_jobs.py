@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ log = logging.getLogger(__name__)
 
 KEPT = 50
 """Finished jobs remembered for their status page (the oldest are forgotten first)."""
+LEFT_BEHIND = 6 * 3600
+"""Seconds after which an upload's file is taken as left by a process that died before reading
+it (a live one is read within minutes, and other processes may share the folder)."""
 
 JobState = Literal["waiting", "reading", "storing", "done", "refused", "failed"]
 Store = Callable[[Extracted], Awaitable[Added]]
@@ -71,6 +75,21 @@ class MaterialJobs:
         """A fresh file name under `directory` for an upload's bytes (the folder is created)."""
         self.directory.mkdir(parents=True, exist_ok=True)
         return self.directory / f"{secrets.token_urlsafe(12)}{suffix}"
+
+    def sweep(self, now: float | None = None) -> int:
+        """Remove the files a crashed process left in the folder (older than `LEFT_BEHIND`)."""
+        cutoff = (time.time() if now is None else now) - LEFT_BEHIND
+        removed = 0
+        for path in self.directory.glob("*") if self.directory.is_dir() else ():
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue  # taken by another process meanwhile
+        if removed:
+            log.info("material uploads: %d file(s) left by a stopped process removed", removed)
+        return removed
 
     def start(self, *, owner: int, path: Path, file_name: str, store: Store) -> IngestJob:
         """Read the file at `path` and store it in the background; `path` is removed after."""

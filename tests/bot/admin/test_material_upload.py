@@ -5,15 +5,17 @@ password, broken, too big, forged CSRF) say why in Vietnamese and store nothing.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import threading
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlmodel import func, select
 
-from bot.admin.material_jobs import IngestJob
+from bot.admin.material_jobs import LEFT_BEHIND, IngestJob
 from conversations.material.tables import MaterialDocument, MaterialPassage, MaterialVersion
 from testbed.material_files import build_docx, build_pdf, handout_pages
 from tests.bot.admin.conftest import Dashboard, csrf_of
@@ -238,3 +240,17 @@ async def test_a_forged_token_or_no_file_stores_nothing(
     await dashboard.admin.material_jobs.wait()
     assert await _counts(database) == before
     assert _uploads_left(dashboard) == []
+
+
+async def test_files_left_by_a_crashed_process_are_removed_and_fresh_ones_kept(
+    dashboard: Dashboard,
+) -> None:
+    jobs = dashboard.admin.material_jobs
+    left, fresh = jobs.new_path(".pdf"), jobs.new_path(".docx")
+    left.write_bytes(b"%PDF-1.4 half an upload")
+    fresh.write_bytes(b"another process is reading this one")
+    long_ago = time.time() - LEFT_BEHIND - 60
+    os.utime(left, (long_ago, long_ago))
+    await dashboard.admin.start()  # as at the next start of the process
+    assert not left.exists() and fresh.exists()
+    assert jobs.sweep() == 0
