@@ -114,6 +114,9 @@ class SlowEngine:
         await asyncio.sleep(3)
         return await self.engine.handle(incoming)  # type: ignore[attr-defined]
 
+    async def delivered(self, incoming: Incoming) -> None:
+        await self.engine.delivered(incoming)  # type: ignore[attr-defined]
+
 
 async def test_a_slow_turn_does_not_hold_telegrams_request(
     webhook: Webhook, api: FakeBotApi
