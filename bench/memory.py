@@ -172,6 +172,8 @@ async def main() -> None:
     total = args.visitors * args.messages
     figure = {key: median([r[key] for r in runs]) for key in runs[0]}
     lines = [
+        "## Memory (`bench/memory.py`)",
+        "",
         f"{machine()}, {today()}. `ocop-bot run` (web chat, dashboard, workers; SQLite) in its "
         f"own process; {args.visitors} visitors post {total:,} web chat messages in all (the "
         f"web chat's per-visitor limits lifted); RSS from /proc, median of {args.runs} runs, "
