@@ -228,14 +228,14 @@ async def _incomplete_dossiers(
     items missing from its dossier, a page of products at a time."""
     acked = await _acked(session, _under(base))
     cache: dict[Any, Any] = {}
+    where = (
+        Producer.province == province,
+        col(Producer.erased_at).is_(None),
+        HEADING,
+        _not_opted_out(rule.kind),
+    )
     after = 0
     while True:
-        where = (
-            Producer.province == province,
-            col(Producer.erased_at).is_(None),
-            HEADING,
-            _not_opted_out(rule.kind),
-        )
         query = (
             select(Product, Producer, User)
             .join(Producer, Producer.id == Product.producer_id)  # type: ignore[arg-type]
