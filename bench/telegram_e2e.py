@@ -88,14 +88,18 @@ async def _webhook(api: FakeBotApi, address: str, bodies: list[dict[str, object]
                 pass
             await asyncio.sleep(0.1)
     stamped = [api.stamp(b) for b in bodies]
-    elapsed = await _post_all(f"{address}/telegram", stamped)
+    began = time.perf_counter()
+    await _post_all(f"{address}/telegram", stamped)  # each answered 200 once stored
+    await api.wait_until(lambda: len(api.sent) >= len(bodies), within=600)
+    elapsed = time.perf_counter() - began
     if len(api.sent) != len(bodies):
         raise RuntimeError(f"{len(api.sent)} replies for {len(bodies)} updates")
     return elapsed
 
 
 async def _post_all(address: str, bodies: list[dict[str, object]]) -> float:
-    """Post every update as Telegram would; the seconds until all were answered 200."""
+    """Post every update as Telegram would; the seconds until all were answered 200 (stored,
+    not yet processed: the replies follow from the inbox)."""
     limits = httpx.Limits(max_connections=WEBHOOK_CONNECTIONS)
     slots = asyncio.Semaphore(WEBHOOK_CONNECTIONS)
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
@@ -103,12 +107,15 @@ async def _post_all(address: str, bodies: list[dict[str, object]]) -> float:
 
         async def post(body: dict[str, object]) -> None:
             async with slots:
-                for attempt in range(3):  # like Telegram, send again when the connection drops
+                for attempt in range(50):  # like Telegram, send again on a drop or a 503
                     try:
                         response = await client.post(address, json=body, headers=headers)
                     except httpx.TransportError:
-                        if attempt == 2:
+                        if attempt == 49:
                             raise
+                        continue
+                    if response.status_code == 503 and attempt < 49:  # not ready yet
+                        await asyncio.sleep(0.1)
                         continue
                     response.raise_for_status()
                     return
