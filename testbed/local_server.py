@@ -25,8 +25,11 @@ class LocalServer:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+        # A keep-alive longer than any test: uvicorn's 5 s default closes idle connections that
+        # a client may be reusing at that instant (an httpx.ReadError on a loaded machine).
         config = uvicorn.Config(
-            Starlette(routes=routes), log_level="warning", lifespan="off", ws="none"
+            Starlette(routes=routes), log_level="warning", lifespan="off", ws="none",
+            timeout_keep_alive=300,
         )
         self._server = uvicorn.Server(config)
         self._task = asyncio.create_task(self._server.serve(sockets=[self._socket]))
