@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 
-from bench.report import free_port, machine, median, percentile, today, write_section
+from bench.report import free_port, machine, median, percentile, rss, today, write_section
 from testbed.raw_http import chunked_post
 from testbed.zalo_api import APP_ID, APP_SECRET, OA_SECRET_KEY, FakeZalo
 
@@ -160,28 +160,18 @@ async def _probe_visitors(url: str, seconds: float) -> tuple[list[float], Counte
     return latencies, seen
 
 
-def _rss(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
 async def _scenario(
     url: str, pid: int, attack: Attack, seconds: float
 ) -> tuple[float, float, Counter[str]]:
     """(peak RSS MB, probe p99 ms, answers) for one bounded run of `attack`."""
     seen: Counter[str] = Counter()
     stop = asyncio.Event()
-    peak = _rss(pid)
+    peak = rss(pid)
 
     async def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, _rss(pid))
+            peak = max(peak, rss(pid))
             await asyncio.sleep(0.05)
 
     sampler = asyncio.create_task(sample())

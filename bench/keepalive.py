@@ -99,3 +99,16 @@ async def _read(reader: asyncio.StreamReader) -> Answer:
     if headers.get("content-encoding") == "gzip":
         body = gzip.decompress(body)
     return Answer(int(status_line.split()[1]), headers, body)
+
+
+async def wait_healthy(url: str, within: float = 180.0) -> None:
+    """Wait until the server at `url` answers `/healthz` with 200 (it may not listen yet)."""
+    async with asyncio.timeout(within):
+        while True:
+            with contextlib.suppress(OSError):
+                probe = Client(url)
+                answer = await probe.request("GET", "/healthz")
+                await probe.close()
+                if answer.status == 200:
+                    return
+            await asyncio.sleep(0.2)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import sys
 import tempfile
@@ -23,8 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.engine import SCRIPT
-from bench.keepalive import Client
-from bench.report import free_port, machine, median, today, write_section
+from bench.keepalive import Client, wait_healthy
+from bench.report import free_port, machine, median, rss, today, write_section
 
 MIB = 1024 * 1024
 ORIGIN = {"sec-fetch-site": "same-origin"}
@@ -54,14 +53,6 @@ def _serve() -> None:
     asyncio.run(bot.serve.serve(Settings()))
 
 
-def _rss(pid: int) -> int:
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
 async def _floor(code: str) -> float:
     """RSS (MB) of a Python process that runs `code`, then waits."""
     process = await asyncio.create_subprocess_exec(
@@ -71,22 +62,10 @@ async def _floor(code: str) -> float:
     assert process.stdout is not None
     await process.stdout.readline()
     await asyncio.sleep(0.5)
-    rss = _rss(process.pid)
+    used = rss(process.pid)
     process.kill()
     await process.wait()
-    return rss / MIB
-
-
-async def _wait_healthy(url: str) -> None:
-    async with asyncio.timeout(120):
-        while True:
-            with contextlib.suppress(OSError):
-                probe = Client(url)
-                answer = await probe.request("GET", "/healthz")
-                await probe.close()
-                if answer.status == 200:
-                    return
-            await asyncio.sleep(0.2)
+    return used / MIB
 
 
 async def _load(url: str, visitors: int, messages: int) -> None:
@@ -124,16 +103,16 @@ async def _one(visitors: int, messages: int) -> dict[str, float]:
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:
-            await _wait_healthy(url)
+            await wait_healthy(url, within=120)
             await asyncio.sleep(3)  # the workers' first rounds, the index warm
-            idle = _rss(bot.pid)
+            idle = rss(bot.pid)
             peak = idle
             done = asyncio.Event()
 
             async def sample() -> None:
                 nonlocal peak
                 while not done.is_set():
-                    peak = max(peak, _rss(bot.pid))
+                    peak = max(peak, rss(bot.pid))
                     await asyncio.sleep(0.05)
 
             sampler = asyncio.create_task(sample())
@@ -143,7 +122,7 @@ async def _one(visitors: int, messages: int) -> dict[str, float]:
             done.set()
             await sampler
             await asyncio.sleep(3)
-            after = _rss(bot.pid)
+            after = rss(bot.pid)
         finally:
             bot.terminate()
             await bot.wait()

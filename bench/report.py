@@ -1,4 +1,5 @@
-"""Shared by the benchmarks: the machine, percentiles, and writing a section of the report."""
+"""Shared by the benchmarks: the machine, percentiles, a process's RSS, and writing a section of
+the report."""
 
 from __future__ import annotations
 
@@ -46,6 +47,17 @@ def percentile(values: list[float], q: float) -> float:
 def median(values: list[float]) -> float:
     """The median."""
     return statistics.median(values)
+
+
+def rss(pid: int) -> int:
+    """Resident memory of process `pid` in bytes (0 once it has gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def free_port() -> int:

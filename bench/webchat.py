@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.engine import SCRIPT, _engine_run
-from bench.keepalive import Client
+from bench.keepalive import Client, wait_healthy
 from bench.report import free_port, machine, median, percentile, today, write_section
 
 Result = tuple[float, list[float], float]
@@ -154,15 +154,8 @@ async def _start_server(folder: Path, profile: str) -> tuple[asyncio.subprocess.
         cwd=folder, stdout=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    async with asyncio.timeout(180):
-        while True:
-            with contextlib.suppress(OSError):
-                probe = Client(url)
-                answer = await probe.request("GET", "/healthz")
-                await probe.close()
-                if answer.status == 200:
-                    return server, url
-            await asyncio.sleep(0.2)
+    await wait_healthy(url)
+    return server, url
 
 
 def _row(label: str, results: list[Result]) -> tuple[str, float, float, float, float]:
