@@ -161,29 +161,35 @@ async def _certificates(session: AsyncSession, rule: ReminderRule, day: date) ->
     return _unacked(planned, acked)
 
 
+async def _pages(
+    session: AsyncSession, query: Any, key: Any
+) -> AsyncIterator[tuple[int, int, list[Any]]]:
+    """`query`'s rows `BATCH` at a time in order of `key` (an id column, the rows' first
+    entity's): (id after which the page starts, id of its last row, the rows)."""
+    after = 0
+    while True:
+        page = list(await session.exec(query.where(key > after).order_by(key).limit(BATCH)))
+        if not page:
+            return
+        first, after = after, page[-1][0].id or 0
+        yield first, after, page
+
+
 async def _province_producers(
     session: AsyncSession, rule: ReminderRule, province: str, base: str, due: date, d: int
 ) -> AsyncIterator[list[Planned]]:
     """One reminder for every producer of the province, a page of producers at a time."""
     acked = await _acked(session, _under(base))
-    after = 0
-    while True:
-        query = (
-            select(Producer, User)
-            .outerjoin(User, User.id == Producer.user_id)  # type: ignore[arg-type]
-            .where(
-                Producer.province == province,
-                col(Producer.erased_at).is_(None),
-                col(Producer.id) > after,
-                _not_opted_out(rule.kind),
-            )
-            .order_by(col(Producer.id))
-            .limit(BATCH)
+    query = (
+        select(Producer, User)
+        .outerjoin(User, User.id == Producer.user_id)  # type: ignore[arg-type]
+        .where(
+            Producer.province == province,
+            col(Producer.erased_at).is_(None),
+            _not_opted_out(rule.kind),
         )
-        page = list(await session.exec(query))
-        if not page:
-            return
-        after = page[-1][0].id or 0
+    )
+    async for _first, _last, page in _pages(session, query, col(Producer.id)):
         yield _unacked(
             [
                 Planned(
@@ -234,26 +240,19 @@ async def _incomplete_dossiers(
         HEADING,
         _not_opted_out(rule.kind),
     )
-    after = 0
-    while True:
-        query = (
-            select(Product, Producer, User)
-            .join(Producer, Producer.id == Product.producer_id)  # type: ignore[arg-type]
-            .outerjoin(User, User.id == Producer.user_id)  # type: ignore[arg-type]
-            .where(*where, col(Product.id) > after)
-            .order_by(col(Product.id))
-            .limit(BATCH)
-        )
-        page = list(await session.exec(query))
-        if not page:
-            return
-        first, after = after, page[-1][0].id or 0
+    query = (
+        select(Product, Producer, User)
+        .join(Producer, Producer.id == Product.producer_id)  # type: ignore[arg-type]
+        .outerjoin(User, User.id == Producer.user_id)  # type: ignore[arg-type]
+        .where(*where)
+    )
+    async for first, last, page in _pages(session, query, col(Product.id)):
         items = (
             select(DossierItem.product_id, DossierItem.item_id, DossierItem.status)
             .join(Product, Product.id == DossierItem.product_id)  # type: ignore[arg-type]
             .join(Producer, Producer.id == Product.producer_id)  # type: ignore[arg-type]
             .outerjoin(User, User.id == Producer.user_id)  # type: ignore[arg-type]
-            .where(*where, col(Product.id) > first, col(Product.id) <= after)
+            .where(*where, col(Product.id) > first, col(Product.id) <= last)
         )
         statuses: dict[int, dict[str, str]] = {}
         for product_id, item_id, status in (await session.exec(items)).all():
