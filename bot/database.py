@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.settings import async_database_url
+from bot.sqlite_connection import one_hop_creator
 
 MIGRATIONS = Path(str(files("bot") / "migrations"))
 
@@ -30,6 +31,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("pool_timeout", 120)
+        kwargs.setdefault("async_creator", one_hop_creator(async_url))
         engine = create_async_engine(async_url, **kwargs)
         _tune_sqlite(engine)
         return engine
