@@ -105,7 +105,11 @@ async def current_revision(engine: AsyncEngine) -> str | None:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the schema up to `revision` (applied at every start; a no-op when current,
-    and then without loading Alembic at all)."""
+    and then without loading Alembic at all). Every table is registered either way, as the
+    migrations' environment did: a command that maps only some must still resolve their keys."""
+    from conversations.schema import metadata
+
+    metadata()
     if revision == "head" and (head := head_revision()) and await current_revision(engine) == head:
         return
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -98,8 +99,10 @@ class Match:
 NOTHING = Match()
 
 
+@lru_cache(maxsize=4096)
 def key(text: str) -> str:
-    """Folded, lower-case, without leading/trailing punctuation or emoji, single-spaced."""
+    """Folded, lower-case, without leading/trailing punctuation or emoji, single-spaced (kept
+    for the labels seen lately: every turn compares the text with each label on offer)."""
     return " ".join(_EDGE.sub("", fold(text)).split())
 
 

@@ -90,8 +90,22 @@ class Reply:
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready form, stored so that a redelivered message gets the same answer."""
-        return asdict(self)
+        """A JSON-ready form, stored so that a redelivered message gets the same answer
+        (`dataclasses.asdict`'s, written out: it deep-copies every field, on every turn)."""
+        poll, attachment = self.poll, self.attachment
+        return {
+            "text": self.text,
+            "choices": [{"label": c.label, "value": c.value} for c in self.choices],
+            "request_contact": self.request_contact,
+            "poll": None if poll is None else {
+                "question": poll.question,
+                "options": list(poll.options),
+                "correct": list(poll.correct),
+                "explanation": poll.explanation,
+            },
+            "attachment": None if attachment is None else asdict(attachment),
+            "meta": dict(self.meta),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reply:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from dataclasses import asdict
 
 import pytest
 
@@ -84,6 +85,8 @@ async def test_a_redelivered_reply_keeps_its_buttons_poll_and_attachment(
         meta={"k": "v"},
     )
     assert Reply.from_json(json.loads(json.dumps(reply.to_json()))) == reply
+    # The stored form is asdict's (rows written before to_json was spelled out read the same).
+    assert json.loads(json.dumps(reply.to_json())) == json.loads(json.dumps(asdict(reply)))
 
 
 async def test_concurrent_messages_for_one_user_run_one_at_a_time(
