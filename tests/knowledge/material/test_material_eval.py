@@ -21,8 +21,8 @@ from testbed.material_files import HANDOUT, build_pdf, handout_pages
 HERE = Path(__file__).parent.parent
 EVAL = HERE / "material_eval.yaml"
 OOS_SETS = (HERE / "faq_eval.yaml", HERE / "faq_dev.yaml")
-AIM_RIGHT_PAGE = 0.85  # issue 19's aim: not met (docs/material.md)
-FLOOR_RIGHT_PAGE = 0.65  # reached on this set (0.683 and 0.700): below it is a regression
+AIM_RIGHT_PAGE = 0.85  # issue 19's aim: met from the PDF, not the Markdown (docs/material.md)
+FLOOR_RIGHT_PAGE = 0.80  # reached on this set (0.817 and 0.850): below it is a regression
 MIN_REFUSED = 0.95
 SEARCHED = ("suggest", "unknown")  # the FAQ kinds after which chat asks the passages
 
@@ -54,6 +54,14 @@ def test_the_set_is_sixty_questions_half_without_diacritics() -> None:
     plain = [q for q in items if fold(str(q["q"])).lower() == str(q["q"]).lower()]
     assert len(plain) >= 30
     assert {int(str(q["page"])) for q in items} == set(range(1, 13))  # every page is asked
+
+
+def test_the_development_set_asks_every_page_and_is_not_the_evaluation_set() -> None:
+    """`material_dev.yaml` is what the search's thresholds were tuned on (docs/material.md)."""
+    dev = yaml.safe_load((HERE / "material_dev.yaml").read_text(encoding="utf-8"))["questions"]
+    assert {int(q["page"]) for q in dev} == set(range(1, 13))
+    held_out = {fold(str(q["q"])).lower() for q in questions()}
+    assert not {fold(q["q"]).lower() for q in dev} & held_out
 
 
 def test_no_faq_entry_answers_them(faq_index: FaqIndex) -> None:
