@@ -159,9 +159,8 @@ def main() -> None:
     markdown = f"""## Training material (`bench/material.py`)
 
 Machine: {machine()}. Date: {today()}. Median of {args.runs} runs (the 20,000-passage index
-is built once). The machine is shared with
-other engineers' test runs right now (load average {load} at the end), so wall-clock figures
-are noisy.
+is built once). Load average {load} at the end. This machine's speed differs from day to day
+(compare with the FAQ search measured beside it in the same run).
 
 | ingest | pages | PDF MB | passages | read + cut (s) | store, SQLite (s) | total (s) | aim |
 |---|---:|---:|---:|---:|---:|---:|---|

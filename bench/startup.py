@@ -135,8 +135,8 @@ def main() -> None:
         "## Start-up (`bench/startup.py`)",
         "",
         f"Machine: {machine()}. Date: {today()}. Whole processes, each variant in its own, "
-        f"interleaved; median of {args.runs} runs (load average {load:.1f} at the end: the "
-        "machine is shared with other helpers' tests, so read the ratios). `run`: SQLite, no "
+        f"interleaved; median of {args.runs} runs (load average {load:.1f} at the end; this "
+        "machine's speed differs from day to day, so read the ratios). `run`: SQLite, no "
         "channel tokens. Cold cache: the compiled knowledge deleted first. First start: a new "
         "empty database (migrations, seeding the knowledge records, indexing the shipped handout); "
         "restart: the database the previous run left.",
