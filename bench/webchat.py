@@ -89,9 +89,15 @@ def _cpu(pid: int) -> float:
 
 
 async def _over_http(
-    url: str, pid: int, users: int, messages: int, path: str, polls: bool = False
+    url: str, pid: int, users: int, messages: int, path: str, polls: bool = False,
+    offered: float = 0.0,
 ) -> Result:
-    """Every visitor opens the page, then posts the script (timed, with the server's CPU)."""
+    """Every visitor opens the page, then posts the script (timed, with the server's CPU).
+
+    With `offered` (messages/s), the visitors do not post as fast as they are answered but on
+    a timetable that spreads `offered` messages a second evenly over them (open loop); each
+    message's latency counts from its time on the timetable, so a visitor still waiting for
+    an earlier answer is not let off the queueing."""
     latencies: list[float] = []
     run = time.monotonic_ns()
     clients = [Client(url, dict(BROWSER)) for _ in range(users)]
@@ -114,8 +120,14 @@ async def _over_http(
         last, tab = [0], f"page{run}x{n}"
         poller = asyncio.create_task(poll(client, last, tab)) if polls else None
         await ready.wait()
+        interval = users / offered if offered else 0.0
         for i in range(messages):
             began = time.perf_counter()
+            if offered:
+                due = started + (i + n / users) * interval
+                if due > began:
+                    await asyncio.sleep(due - began)
+                began = due
             body = {"id": f"b{run}x{n}x{i}", "text": SCRIPT[i % len(SCRIPT)], "tab": tab}
             answer = await client.post_json(path, body)
             latencies.append(time.perf_counter() - began)
@@ -131,7 +143,7 @@ async def _over_http(
 
     tasks = [asyncio.create_task(visitor(n, c)) for n, c in enumerate(clients)]
     await asyncio.sleep(0.5 if polls else 0)  # every page's long-poll is open before posting
-    started, cpu = time.perf_counter(), _cpu(pid)
+    started, cpu = time.perf_counter(), _cpu(pid)  # the visitors' timetable starts here
     ready.set()
     await asyncio.gather(*tasks)
     elapsed, cpu = time.perf_counter() - started, _cpu(pid) - cpu
@@ -170,6 +182,7 @@ ENGINE = "engine in process (bench/engine.py), SQLite"
 CHAT = "web chat over HTTP, SQLite"
 POLLS = "web chat over HTTP, each page's long-poll open"
 FLOOR = "floor: HTTP only (an endpoint answering an empty list)"
+OPEN = "web chat over HTTP, a fixed rate offered (open loop)"
 
 
 async def main() -> None:
@@ -179,6 +192,8 @@ async def main() -> None:
     parser.add_argument("--messages", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", default="", help="comma-separated words of variant names")
+    parser.add_argument("--rate", type=float, default=300.0,
+                        help="messages/s offered in the open-loop variant")
     parser.add_argument("--profile", default="", help="write the server's cProfile here")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     parser.add_argument("--note", default="", help="a sentence written beside the figures")
@@ -193,6 +208,7 @@ async def main() -> None:
             ENGINE: lambda: _engine(f"sqlite:///{folder}/engine.db", u, m),
             CHAT: lambda: _over_http(url, pid, u, m, "/chat/api/messages"),
             POLLS: lambda: _over_http(url, pid, u, m, "/chat/api/messages", polls=True),
+            OPEN: lambda: _over_http(url, pid, u, m, "/chat/api/messages", offered=args.rate),
             FLOOR: lambda: _over_http(url, pid, u, m, "/bench/floor"),
         }
         if args.only:
@@ -209,9 +225,9 @@ async def main() -> None:
             server.send_signal(signal.SIGINT)
             await server.wait()
     rows = [_row(name, runs) for name, runs in results.items()]
-    print(_report(rows, u, m, args.runs, load, args.note))
+    print(_report(rows, u, m, args.runs, load, args.note, args.rate))
     if args.write:
-        write_section("webchat", _report(rows, u, m, args.runs, load, args.note))
+        write_section("webchat", _report(rows, u, m, args.runs, load, args.note, args.rate))
 
 
 def _report(
@@ -221,6 +237,7 @@ def _report(
     runs: int,
     load: list[float],
     note: str,
+    rate: float = 0.0,
 ) -> str:
     lines = [
         "## Web chat end to end (`bench/webchat.py`)",
@@ -229,7 +246,9 @@ def _report(
         f"(the engine benchmark's script), median of {runs} interleaved repetitions; load "
         f"average {min(load):.1f}–{max(load):.1f} during the run. The server's CPU per message "
         "is its process's user + system time over the messages; the engine's is this "
-        f"process's. {note}",
+        f"process's. The open-loop variant offers {rate:,.0f} messages/s on a timetable "
+        "spread evenly over the visitors and counts each latency from the message's time on "
+        f"it (queueing included). {note}",
         "",
         "| path | messages/s | p50 ms | p99 ms | CPU ms / message |",
         "|---|---:|---:|---:|---:|",
@@ -245,7 +264,7 @@ def _report(
             "Against the engine in the same run (throughput ÷ engine's; CPU ÷ engine's):",
             "",
         ]
-        for label in (CHAT, POLLS):
+        for label in (CHAT, POLLS, OPEN):
             if label in rates:
                 lines.append(
                     f"- {label}: {rates[label] / rates[ENGINE]:.2f}× the engine's rate, "

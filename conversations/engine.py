@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from sqlalchemy import TextClause, bindparam, text, update
@@ -21,6 +22,10 @@ from conversations.services import Services
 from conversations.turn import Turn
 
 log = logging.getLogger(__name__)
+
+Also = Callable[[AsyncSession, list[Reply], str], Awaitable[None]]
+"""A channel's own writes for a turn (session, the turn's replies, the user's language after it),
+made in the turn's transaction."""
 
 INBOUND_PRECISION = timedelta(minutes=1)
 """How stale `User.last_inbound_at` may get before it is written again (it bounds the Zalo
@@ -56,12 +61,18 @@ class Engine:
             *(bindparam(c.name, type_=c.type) for c in ProcessedMessage.__table__.columns)  # type: ignore[attr-defined]
         )
 
-    async def handle(self, incoming: Incoming) -> list[Reply]:
-        """Answer one message. A duplicate message id returns []; an internal error, an apology."""
+    async def handle(self, incoming: Incoming, also: Also | None = None) -> list[Reply]:
+        """Answer one message. A duplicate message id returns []; an internal error, an apology.
+
+        `also` runs inside the turn's transaction once its replies are known (a channel that
+        stores them itself, as the web chat's transcript, saves a transaction and can never
+        keep a turn without its rows): when `handle` returns the very list `also` was given,
+        both were committed together; anything else (a duplicate, an apology) was not.
+        """
         key = f"{incoming.channel}:{incoming.user_key}"
         async with self._locks.hold(key):
             try:
-                return await self._handle(incoming)
+                return await self._handle(incoming, also)
             except Exception:
                 log.exception(
                     "failed to handle %s message %s", incoming.channel, incoming.message_id
@@ -71,7 +82,7 @@ class Engine:
                 )
                 return [Reply(texts("Sorry, something went wrong on my side. Please try again."))]
 
-    async def _handle(self, incoming: Incoming) -> list[Reply]:
+    async def _handle(self, incoming: Incoming, also: Also | None) -> list[Reply]:
         now = self.services.clock()
         async with self.sessions() as session, session.begin():
             user, conv = await self._load(session, incoming)
@@ -112,6 +123,8 @@ class Engine:
             conv.last_replies = [r.to_json() for r in replies]
             flag_modified(conv, "data")
             flag_modified(conv, "choices")
+            if also is not None:
+                await also(session, replies, user.locale)
         return replies
 
     async def delivered(self, incoming: Incoming) -> None:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
@@ -167,15 +168,16 @@ class WebChat:
         return [str(row.id) for row in rows]
 
     async def receive(self, visitor: str, sent: Sent) -> Received:
-        """Let the engine answer what the visitor sent, then store both in one transaction.
+        """Let the engine answer what the visitor sent, and store both in the turn's transaction.
 
-        Both are stored after the engine's turn: the page keeps the message until it has an
-        answer, and the engine records its id, so a retry (same id) is answered once. A new
-        message gets replies from the engine at once; only when it gets none (a retry, or a
-        turn without replies) is the transcript looked at: rows already stored are not stored
-        again, and a turn whose rows were never stored (the process died in between) is
-        answered from the engine's copy of its replies. The waiting long-polls of the
-        visitor's other pages are woken; the posting page (`sent.tab`) has them in its answer.
+        The page keeps the message until it has an answer, and the engine records its id, so
+        a retry (same id) is answered once. A new message's rows are stored by the engine's
+        turn itself (`Engine.handle(also=...)`); only when the turn stored nothing (a retry, a
+        turn without replies, an apology) is the transcript looked at: rows already stored are
+        not stored again, and a turn whose rows were never stored (a database written before
+        rows went with the turn) is answered from the engine's copy of its replies. The
+        waiting long-polls of the visitor's other pages are woken; the posting page
+        (`sent.tab`) has them in its answer.
         """
         async with self._locks.hold(visitor):
             incoming = Incoming(
@@ -188,19 +190,35 @@ class WebChat:
                 locale_hint=sent.hint,
                 repeat_answer=False,
             )
-            replies = await self.engine.handle(incoming)
-            already = False
-            if not replies:
-                already, answered = await self.transcript.retried(visitor, sent.id)
-                if not answered:  # the turn's rows were lost: its replies come again
-                    repeat = dataclasses.replace(incoming, repeat_answer=True)
-                    replies = await self.engine.handle(repeat)
-            rows = [] if already or sent.silent else [self._incoming_row(visitor, sent)]
-            rows += [transcript.outgoing(visitor, reply) for reply in replies]
-            locale = await self.transcript.record(rows, visitor)
+            stored: list[tuple[list[Reply], list[WebMessage], str]] = []
+
+            async def also(session: AsyncSession, replies: list[Reply], locale: str) -> None:
+                rows = self._rows(visitor, sent, replies, already=False)
+                await self.transcript.insert(session, rows)
+                stored.append((replies, rows, locale))
+
+            replies = await self.engine.handle(incoming, also)
+            if stored and stored[0][0] is replies:  # committed with the turn
+                rows, locale = stored[0][1], stored[0][2]
+            else:
+                already = False
+                if not replies:
+                    already, answered = await self.transcript.retried(visitor, sent.id)
+                    if not answered:  # the turn's rows were lost: its replies come again
+                        repeat = dataclasses.replace(incoming, repeat_answer=True)
+                        replies = await self.engine.handle(repeat)
+                rows = self._rows(visitor, sent, replies, already)
+                locale = await self.transcript.record(rows, visitor)
         if rows:
             self.notifier.wake(visitor, sent.tab)
         return Received(rows, locale)
+
+    def _rows(self, visitor: str, sent: Sent, replies: list[Reply], already: bool
+              ) -> list[WebMessage]:
+        """The transcript rows of one answered message: what was sent (unless stored before or
+        silent), then the replies."""
+        rows = [] if already or sent.silent else [self._incoming_row(visitor, sent)]
+        return rows + [transcript.outgoing(visitor, reply) for reply in replies]
 
     def _incoming_row(self, visitor: str, sent: Sent) -> WebMessage:
         if sent.upload is not None:

@@ -61,6 +61,11 @@ class Transcript:
             await self._batches.insert(session, rows)
         return rows
 
+    async def insert(self, session: AsyncSession, rows: list[WebMessage]) -> None:
+        """Store `rows` in the caller's transaction, in order; they get their ids."""
+        if rows:
+            await self._batches.insert(session, rows)
+
     async def record(self, rows: list[WebMessage], user_key: str) -> str | None:
         """Store the rows of one answered message (they get their ids) and read the visitor's
         language after it; messages answered meanwhile share the write (bot.channels.webchat

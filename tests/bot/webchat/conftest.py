@@ -15,6 +15,7 @@ from bot.channels.webchat import Limits, WebChat
 from bot.runtime import open_runtime
 from bot.settings import Settings
 from bot.web.app import create_app
+from conversations.engine import Also
 from conversations.i18n import Catalogs
 from conversations.messages import Incoming, Reply
 from tests.bot.webchat.browser import ChatPage
@@ -59,9 +60,9 @@ async def served(
         served = Served(f"http://127.0.0.1:{port}", chat, runtime)
         handle = runtime.engine.handle
 
-        async def spy(incoming: Incoming) -> list[Reply]:
+        async def spy(incoming: Incoming, also: Also | None = None) -> list[Reply]:
             served.received.append(incoming)
-            return await handle(incoming)
+            return await handle(incoming, also)
 
         runtime.engine.handle = spy  # type: ignore[method-assign]
         config = uvicorn.Config(

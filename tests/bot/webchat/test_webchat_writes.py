@@ -1,16 +1,20 @@
-"""What one message costs the transcript: one write shared by concurrent messages, stored after
-the engine's turn, and no long-poll wake-up for the page that posted it."""
+"""What one message costs the transcript: its rows written in the engine's own transaction (or,
+for a retry, one write shared by concurrent messages), and no long-poll wake-up for the page that
+posted it."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
-from sqlmodel import delete
+from sqlmodel import delete, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.channels.webchat import transcript
+from bot.channels.webchat.batches import Batches
 from conversations.channels.tables import WebMessage
 from conversations.messages import Incoming, Reply
+from conversations.models import Conversation, ProcessedMessage, User
 from tests.bot.webchat.served import Served, first_visit, greeted
 
 _n = iter(range(10_000_000))
@@ -138,3 +142,51 @@ async def test_a_retry_after_a_crash_before_anything_was_stored_gets_message_and
     assert [m["dir"] for m in rows] == ["in"] + ["out"] * len(answer)
     assert rows[0]["mid"] == message["id"]
     assert len(served.received) == 3  # the turn, the retry, the retry asking for its replies
+
+
+async def test_a_turn_and_its_transcript_rows_are_committed_together(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new message's rows are written in the engine's own transaction: when they cannot be
+    stored, the turn is not kept either (the step does not move, the message id is not
+    recorded), so the page's retry of the same message is a turn of its own."""
+    async with served.client() as client:
+        visitor = served.visitor(await greeted(client, served))
+        await client.post("/chat/api/messages", json={"id": mid(), "text": "menu"})
+        before = await _state(served, visitor)
+        original = Batches.insert
+        calls: list[int] = []
+
+        async def fails_once(self: Batches, session: AsyncSession, rows: list[WebMessage]
+                             ) -> None:
+            calls.append(len(rows))
+            if len(calls) == 1:
+                raise OSError("disk full")
+            await original(self, session, rows)
+
+        monkeypatch.setattr(Batches, "insert", fails_once)
+        message = {"id": mid(), "text": "6"}
+        failed = await client.post("/chat/api/messages", json=message)
+        assert failed.status_code == 200  # the apology, stored on its own
+        assert await _state(served, visitor) == before
+        again = await client.post("/chat/api/messages", json=message)
+        moved = await _state(served, visitor)
+    assert again.status_code == 200
+    assert moved != before
+    assert [m["dir"] for m in again.json()["messages"]][:1] == ["in"]
+
+
+async def _state(served: Served, visitor: str) -> tuple[str, int]:
+    """The visitor's conversation step and how many of their message ids were recorded."""
+    async with served.runtime.sessions() as session:
+        user = (await session.exec(
+            select(User).where(User.channel == "web", User.external_id == visitor)
+        )).one()
+        conv = await session.get(Conversation, user.id)
+        seen = (await session.exec(
+            select(func.count()).select_from(ProcessedMessage).where(
+                ProcessedMessage.user_id == user.id
+            )
+        )).one()
+    assert conv is not None
+    return conv.state, seen
