@@ -172,12 +172,12 @@ class WebChat:
 
         The page keeps the message until it has an answer, and the engine records its id, so
         a retry (same id) is answered once. A new message's rows are stored by the engine's
-        turn itself (`Engine.handle(also=...)`); only when the turn stored nothing (a retry, a
-        turn without replies, an apology) is the transcript looked at: rows already stored are
-        not stored again, and a turn whose rows were never stored (a database written before
-        rows went with the turn) is answered from the engine's copy of its replies. The
-        waiting long-polls of the visitor's other pages are woken; the posting page
-        (`sent.tab`) has them in its answer.
+        turn itself (`Engine.handle(also=...)`). Only when the turn stored nothing (a retry, or
+        an apology after an error) is the transcript looked at and written apart: rows already
+        stored are not stored again, and a turn whose rows were never stored (a database
+        written before rows went with the turn) is answered from the engine's copy of its
+        replies. The waiting long-polls of the visitor's other pages are woken; the posting
+        page (`sent.tab`) has them in its answer.
         """
         async with self._locks.hold(visitor):
             incoming = Incoming(
