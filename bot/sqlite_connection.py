@@ -32,11 +32,14 @@ class OneHopCursor:
         self.rowcount = -1
         self._rows: list[Any] = []
 
-    def _run(self, operation: str, parameters: Any) -> None:
-        """On the connection's thread: execute, keep the rows and the counts, close."""
+    def _run(self, many: bool, operation: str, parameters: Any) -> None:
+        """On the connection's thread: execute (once per parameter set if `many`), keep the
+        rows and the counts, close."""
         cursor = self._connection._conn.cursor()
         try:
-            if parameters is None:
+            if many:
+                cursor.executemany(operation, parameters)
+            elif parameters is None:
                 cursor.execute(operation)
             else:
                 cursor.execute(operation, parameters)
@@ -47,24 +50,12 @@ class OneHopCursor:
         finally:
             cursor.close()
 
-    def _run_many(self, operation: str, seq_of_parameters: Any) -> None:
-        """On the connection's thread: execute once per parameter set, keep the counts."""
-        cursor = self._connection._conn.cursor()
-        try:
-            cursor.executemany(operation, seq_of_parameters)
-            self.description = None
-            self._rows = []
-            self.lastrowid = cursor.lastrowid
-            self.rowcount = cursor.rowcount
-        finally:
-            cursor.close()
-
     async def execute(self, operation: str, parameters: Any = None) -> OneHopCursor:
-        await self._connection._execute(self._run, operation, parameters)
+        await self._connection._execute(self._run, False, operation, parameters)
         return self
 
     async def executemany(self, operation: str, seq_of_parameters: Any) -> OneHopCursor:
-        await self._connection._execute(self._run_many, operation, seq_of_parameters)
+        await self._connection._execute(self._run, True, operation, seq_of_parameters)
         return self
 
     async def fetchall(self) -> Sequence[Any]:

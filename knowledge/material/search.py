@@ -63,12 +63,14 @@ class IndexedPassage:
 class _Candidate:
     """A passage that may answer: its rank, position, score, coverages and verdict."""
 
-    __slots__ = ("coverage", "ok", "pairs", "position", "rank", "score")
+    __slots__ = ("coverage", "matched", "ok", "pairs", "position", "rank", "score")
 
-    def __init__(self, position: int, score: float, coverage: float, pairs: float) -> None:
+    def __init__(self, position: int, score: float, coverage: float, matched: int,
+                 pairs: float) -> None:
         self.position = position
         self.score = score
         self.coverage = coverage
+        self.matched = matched  # how many different content words of the question it holds
         self.pairs = pairs
         self.rank = score + COVERAGE_WEIGHT * coverage
         self.ok = False
@@ -188,19 +190,18 @@ class PassageIndex:
         )
         asked = _content_pairs(query)
         found: list[_Candidate] = []
-        matched: dict[int, int] = {}
         for position in top.tolist():
             score = float(scores[position]) * norm
             if score <= 0.0:
                 continue
-            coverage, matched[position] = self._coverage(query, self._section_words[position])
+            coverage, matched = self._coverage(query, self._section_words[position])
             pairs = self._pair_coverage(asked, self._section_pairs[position])
-            found.append(_Candidate(position, score, coverage, pairs))
+            found.append(_Candidate(position, score, coverage, matched, pairs))
         found.sort(key=lambda f: -f.rank)
         for candidate in found:
             page = self._page(candidate.position)
             rival = next((f.rank for f in found if self._page(f.position) != page), 0.0)
-            candidate.ok = matched[candidate.position] >= MIN_WORDS and (
+            candidate.ok = candidate.matched >= MIN_WORDS and (
                 (candidate.coverage >= MIN_COVERAGE and candidate.score >= MIN_SCORE)
                 or (
                     candidate.coverage >= LOOSE_COVERAGE

@@ -190,16 +190,16 @@ class WebChat:
                 locale_hint=sent.hint,
                 repeat_answer=False,
             )
-            stored: list[tuple[list[Reply], list[WebMessage], str]] = []
+            committed: list[tuple[list[Reply], Received]] = []
 
             async def also(session: AsyncSession, replies: list[Reply], locale: str) -> None:
                 rows = self._rows(visitor, sent, replies, already=False)
                 await self.transcript.insert(session, rows)
-                stored.append((replies, rows, locale))
+                committed.append((replies, Received(rows, locale)))
 
             replies = await self.engine.handle(incoming, also)
-            if stored and stored[0][0] is replies:  # committed with the turn
-                rows, locale = stored[0][1], stored[0][2]
+            if committed and committed[0][0] is replies:  # stored with the turn
+                received = committed[0][1]
             else:
                 already = False
                 if not replies:
@@ -208,10 +208,10 @@ class WebChat:
                         repeat = dataclasses.replace(incoming, repeat_answer=True)
                         replies = await self.engine.handle(repeat)
                 rows = self._rows(visitor, sent, replies, already)
-                locale = await self.transcript.record(rows, visitor)
-        if rows:
+                received = Received(rows, await self.transcript.record(rows, visitor))
+        if received.rows:
             self.notifier.wake(visitor, sent.tab)
-        return Received(rows, locale)
+        return received
 
     def _rows(self, visitor: str, sent: Sent, replies: list[Reply], already: bool
               ) -> list[WebMessage]:
